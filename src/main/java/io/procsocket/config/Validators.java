@@ -1,0 +1,91 @@
+package io.procsocket.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Small pure checks on single flag values; each throws a one-line {@link UsageException}. */
+public final class Validators {
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private Validators() { }
+
+    public static int port(String flag, String value) throws UsageException {
+        int port = integer(flag, value);
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--" + flag + " must be between 0 and 65535, got " + value);
+        }
+        return port;
+    }
+
+    public static int nonNegativeInt(String flag, String value) throws UsageException {
+        int n = integer(flag, value);
+        if (n < 0) {
+            throw new UsageException("--" + flag + " must not be negative, got " + value);
+        }
+        return n;
+    }
+
+    public static boolean bool(String flag, String value) throws UsageException {
+        switch (value) {
+            case "true": case "1": case "t": case "T": case "TRUE": case "True":
+                return true;
+            case "false": case "0": case "f": case "F": case "FALSE": case "False":
+                return false;
+            default:
+                throw new UsageException("--" + flag + " takes true or false, got " + value);
+        }
+    }
+
+    public static LogLevel logLevel(String value) throws UsageException {
+        return LogLevel.parse(value).orElseThrow(() -> new UsageException(
+                "--loglevel must be one of debug, trace, access, info, error, fatal, none; got " + value));
+    }
+
+    /** An address as websocketd takes it: host name, IPv4, or IPv6 in brackets. Returns it without brackets. */
+    public static String address(String value) throws UsageException {
+        if (value.isEmpty()) {
+            throw new UsageException("--address must not be empty");
+        }
+        if (value.startsWith("[")) {
+            if (!value.endsWith("]") || value.length() < 3) {
+                throw new UsageException("--address has an unclosed IPv6 bracket: " + value);
+            }
+            return value.substring(1, value.length() - 1);
+        }
+        if (value.contains("]") || value.contains("/")) {
+            throw new UsageException("--address is not a host or IP address: " + value);
+        }
+        if (value.chars().filter(c -> c == ':').count() > 1) {
+            throw new UsageException("--address: write IPv6 addresses in brackets, like [" + value + "]");
+        }
+        if (value.contains(":")) {
+            throw new UsageException("--address takes no port (use --port): " + value);
+        }
+        return value;
+    }
+
+    /** A comma list of environment variable names. */
+    public static List<String> envNames(String value) throws UsageException {
+        List<String> names = new ArrayList<>();
+        for (String raw : value.split(",", -1)) {
+            String name = raw.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!ENV_NAME.matcher(name).matches()) {
+                throw new UsageException("--passenv: not a variable name: " + name);
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    private static int integer(String flag, String value) throws UsageException {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + flag + " takes a whole number, got " + value);
+        }
+    }
+}

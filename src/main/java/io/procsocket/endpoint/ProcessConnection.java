@@ -1,0 +1,214 @@
+package io.procsocket.endpoint;
+
+import io.procsocket.config.Config;
+import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.gateway.PendingConnections;
+import io.procsocket.log.GatewayLog;
+import io.procsocket.message.StdinChunk;
+import io.procsocket.message.StdinLine;
+import io.procsocket.message.StdoutChunk;
+import io.procsocket.message.StdoutLine;
+import io.procsocket.process.CgiEnvironment;
+import io.procsocket.process.ChildProcess;
+import io.procsocket.process.LineSplitter;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.EncodeException;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Joins one session and one child. Two independent directions, no queue between them:
+ * client frames are written to stdin on the container thread that read them (a full pipe holds
+ * back only this client's socket), and one pump thread per child copies stdout into frames with
+ * blocking sends (a slow client fills the pipe and the child blocks; nothing piles up in memory).
+ */
+final class ProcessConnection {
+    /** One read of stdout; also the size of a --binary chunk at most. */
+    private static final int READ_BUFFER = 64 * 1024;
+    /** Text lines longer than this go out in pieces rather than growing a buffer without limit. */
+    private static final int MAX_LINE = 1 << 20;
+    /** How long an exited child's stdout may stay open (held by a grandchild) before the group is ended. */
+    private static final long EXIT_GRACE_MS = 100;
+
+    private final Gateway gateway;
+    private final Session session;
+    private final HandshakeInfo request;
+    private final PendingConnections.Pending pending;
+    private final Config config;
+    private final String id;
+    private final AtomicBoolean clientOpen = new AtomicBoolean(true);
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private GatewayLog log;
+    private ChildProcess child;
+
+    ProcessConnection(Gateway gateway, Session session, PendingConnections.Pending pending) {
+        this.gateway = gateway;
+        this.session = session;
+        this.pending = pending;
+        this.request = pending.request();
+        this.config = gateway.config();
+        this.id = gateway.nextId();
+        String origin = request.header("Origin");
+        this.log = GatewayLog.root()
+                .with("url", request.logUrl())
+                .with("id", id)
+                .with("remote", request.remoteAddr())
+                .with("command", pending.route().program())
+                .with("origin", origin == null ? "file:" : origin);
+    }
+
+    void start() {
+        log.access("session", "CONNECT");
+        int max = config.maxFrameSize() == 0 ? Integer.MAX_VALUE : config.maxFrameSize();
+        session.setMaxTextMessageBufferSize(max);
+        session.setMaxBinaryMessageBufferSize(max);
+        session.setMaxIdleTimeout(0);
+
+        Map<String, String> env = CgiEnvironment.build(request, pending.route(), config, id, request.remoteAddr());
+        try {
+            child = gateway.launcher().launch(pending.route().command(), env);
+        } catch (IOException | RuntimeException e) {
+            log.error("process", "Could not launch process %s (%s)", String.join(" ", pending.route().command()),
+                    e.getMessage());
+            GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
+                    CloseReasons.truncate("launch failed: " + e.getMessage())));
+            finish();
+            return;
+        }
+        gateway.track(child);
+        log = log.with("pid", Long.toString(child.pid()));
+        log.debug("process", "Process started");
+
+        if (config.binary()) {
+            session.addMessageHandler(StdinChunk.class, (MessageHandler.Whole<StdinChunk>) this::onBinary);
+        } else {
+            session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
+        }
+        gateway.pumps().execute(this::pumpStdout);
+        gateway.pumps().execute(this::pumpStderr);
+        // A child that exits while a grandchild still holds its stdout open would otherwise keep the
+        // connection (and the grandchild) alive forever.
+        child.onExit(() -> gateway.timer().schedule(() -> child.terminate(config.closeMs(), gateway.timer()),
+                EXIT_GRACE_MS + config.closeMs(), TimeUnit.MILLISECONDS));
+    }
+
+    private void onText(StdinLine line) {
+        byte[] bytes = line.toBytes();
+        writeStdin(bytes, 0, bytes.length);
+    }
+
+    private void onBinary(StdinChunk chunk) {
+        ByteBuffer b = chunk.bytes();
+        if (b.hasArray()) {
+            writeStdin(b.array(), b.arrayOffset() + b.position(), b.remaining());
+        } else {
+            byte[] copy = new byte[b.remaining()];
+            b.get(copy);
+            writeStdin(copy, 0, copy.length);
+        }
+    }
+
+    private void writeStdin(byte[] bytes, int off, int len) {
+        try {
+            child.writeStdin(bytes, off, len);
+        } catch (IOException e) {
+            // The child closed stdin or exited; its stdout side ends the connection.
+            log.debug("process", "stdin closed: %s", e.getMessage());
+        }
+    }
+
+    /** The client closed or vanished: websocketd's kill sequence, then the pump drains to EOF. */
+    void clientGone() {
+        clientOpen.set(false);
+        if (child != null) {
+            child.terminate(config.closeMs(), gateway.timer());
+        }
+    }
+
+    private void pumpStdout() {
+        byte[] buf = new byte[READ_BUFFER];
+        LineSplitter lines = config.binary() ? null : new LineSplitter(MAX_LINE);
+        RemoteEndpoint.Basic remote = session.getBasicRemote();
+        try (InputStream out = child.stdout()) {
+            int n;
+            while ((n = out.read(buf)) >= 0) {
+                if (n == 0) {
+                    continue;
+                }
+                if (lines == null) {
+                    send(remote, new StdoutChunk(ByteBuffer.wrap(buf, 0, n)));
+                } else {
+                    lines.feed(buf, 0, n, text -> send(remote, new StdoutLine(text)));
+                }
+            }
+            if (lines != null) {
+                lines.finish(text -> send(remote, new StdoutLine(text)));
+            }
+        } catch (IOException e) {
+            log.debug("process", "stdout read failed: %s", e.getMessage());
+        }
+        endOfOutput();
+    }
+
+    private void send(RemoteEndpoint.Basic remote, Object message) {
+        if (!clientOpen.get()) {
+            return; // keep draining so the child is never stuck on a full pipe while it is being stopped
+        }
+        try {
+            remote.sendObject(message);
+        } catch (IOException | EncodeException | IllegalStateException e) {
+            log.debug("session", "send failed: %s", e.getMessage());
+            clientGone();
+        }
+    }
+
+    private void pumpStderr() {
+        LineSplitter lines = new LineSplitter(MAX_LINE);
+        byte[] buf = new byte[8192];
+        try (InputStream err = child.stderr()) {
+            int n;
+            while ((n = err.read(buf)) >= 0) {
+                lines.feed(buf, 0, n, line -> log.error("stderr", "%s", line));
+            }
+            lines.finish(line -> log.error("stderr", "%s", line));
+        } catch (IOException e) {
+            log.debug("process", "stderr read failed: %s", e.getMessage());
+        }
+    }
+
+    /** stdout is at EOF: make sure the whole group is gone, then tell the client how it ended. */
+    private void endOfOutput() {
+        child.terminate(config.closeMs(), gateway.timer());
+        int status;
+        try {
+            status = child.awaitExit(2000 + 3 * config.closeMs());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = -1;
+        }
+        log.debug("process", "Process exited with status %d", status);
+        if (clientOpen.getAndSet(false)) {
+            GatewayEndpoint.closeQuietly(session, CloseReasons.forExit(status));
+        }
+        finish();
+    }
+
+    private void finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        if (child != null) {
+            gateway.untrack(child);
+        }
+        gateway.forks().release();
+        log.access("session", "DISCONNECT");
+    }
+}

@@ -1,0 +1,145 @@
+package io.procsocket.gateway;
+
+import io.procsocket.config.Config;
+import io.procsocket.log.GatewayLog;
+import io.procsocket.process.ChildProcess;
+import io.procsocket.process.ProcessGroupLauncher;
+import io.procsocket.process.Signals;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything one served gateway shares between connections, whether it runs standalone or in a
+ * servlet container: the config, the fork limit, the tickets in flight, the threads that read
+ * children's output, and the set of live children so that shutdown can end them all.
+ */
+public final class Gateway implements AutoCloseable {
+    /** Where admitted upgrades are sent; a path no script can own because the front door rewrites to it. */
+    public static final String ENDPOINT_PATH = "/.procsocket/gateway";
+    /** Stack for pump threads: they only copy between a pipe and a socket, so keep idle connections cheap. */
+    private static final long PUMP_STACK_BYTES = 256 * 1024;
+
+    private final Config config;
+    private final Router router;
+    private final ForkLimiter forks;
+    private final PendingConnections pending = new PendingConnections();
+    private final ProcessGroupLauncher launcher;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService pumps;
+    private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong lastId = new AtomicLong();
+
+    public Gateway(Config config) {
+        this.config = config;
+        this.router = new Router(config);
+        this.forks = new ForkLimiter(config.maxForks());
+        this.launcher = ProcessGroupLauncher.create();
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("procsocket-timer", 0));
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+        this.pumps = Executors.newCachedThreadPool(daemon("procsocket-pump", PUMP_STACK_BYTES));
+    }
+
+    /**
+     * Decides, before any upgrade, whether this request gets a process. Both front doors call this,
+     * so standalone and in-container behaviour cannot drift apart.
+     */
+    public Admission admit(HandshakeInfo request) {
+        GatewayLog log = GatewayLog.root().with("url", request.logUrl()).with("remote", request.remoteAddr());
+        if (!forks.hasRoom()) {
+            log.error("http", "Max of possible forks already active, upgrade rejected");
+            return new Admission(null, Refusal.TOO_MANY);
+        }
+        Route route = router.route(request.path());
+        if (route == null) {
+            log.access("session", "NOT FOUND: script not found");
+            return new Admission(null, Refusal.NOT_FOUND);
+        }
+        return new Admission(pending.put(request, route), null);
+    }
+
+    /** websocketd's connection id: wall-clock nanoseconds, made unique. */
+    public String nextId() {
+        long now = Instant.now().getEpochSecond() * 1_000_000_000L + Instant.now().getNano();
+        return Long.toString(lastId.accumulateAndGet(now, (last, t) -> Math.max(last + 1, t)));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public ForkLimiter forks() {
+        return forks;
+    }
+
+    public PendingConnections pending() {
+        return pending;
+    }
+
+    public ProcessGroupLauncher launcher() {
+        return launcher;
+    }
+
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    public ExecutorService pumps() {
+        return pumps;
+    }
+
+    public void track(ChildProcess child) {
+        live.add(child);
+    }
+
+    public void untrack(ChildProcess child) {
+        live.remove(child);
+    }
+
+    public int liveChildren() {
+        return live.size();
+    }
+
+    /**
+     * Ends every child still running (server stop, undeploy): the same kill sequence as a client
+     * leaving, then SIGKILL to any group still there when the sequence's time is up.
+     */
+    @Override
+    public void close() {
+        for (ChildProcess child : live) {
+            child.terminate(config.closeMs(), timer);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000 + 3 * config.closeMs());
+        for (ChildProcess child : live) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || child.awaitExit(TimeUnit.NANOSECONDS.toMillis(left)) < 0) {
+                    Signals.signalGroup(child.pid(), Signals.SIGKILL);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                Signals.signalGroup(child.pid(), Signals.SIGKILL);
+            }
+        }
+        timer.shutdownNow();
+        pumps.shutdownNow();
+    }
+
+    private static ThreadFactory daemon(String prefix, long stackSize) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(null, r, prefix + "-" + n.incrementAndGet(), stackSize);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,52 @@
+package io.procsocket.gateway;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the gateway keeps of an upgrade request, taken before the upgrade by whichever front door
+ * saw it (the Grizzly filter standalone, the servlet filter in a container).
+ *
+ * @param requestUri  the request target exactly as sent: raw path and query
+ * @param path        the decoded path below the context path, starting with '/'
+ * @param rawQuery    the query string as sent, without '?', or ""
+ * @param contextPath "" standalone, the web application's context path in a container
+ * @param headers     request headers in arrival order, names as sent
+ * @param remoteAddr  peer IP address
+ * @param remotePort  peer port
+ * @param secure      whether the request came over TLS
+ */
+public record HandshakeInfo(
+        String requestUri,
+        String path,
+        String rawQuery,
+        String contextPath,
+        List<Map.Entry<String, String>> headers,
+        String remoteAddr,
+        int remotePort,
+        boolean secure) {
+
+    public HandshakeInfo {
+        headers = List.copyOf(headers);
+    }
+
+    /** First value of a header, matched case-insensitively, or null. */
+    public String header(String name) {
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().equalsIgnoreCase(name)) {
+                return h.getValue();
+            }
+        }
+        return null;
+    }
+
+    public String host() {
+        String host = header("Host");
+        return host == null ? "" : host;
+    }
+
+    /** websocketd's url:'...' log value: http(s)://host/requestUri. */
+    public String logUrl() {
+        return (secure ? "https://" : "http://") + host() + contextPath + requestUri;
+    }
+}

@@ -1,0 +1,95 @@
+package io.procsocket.launcher;
+
+import io.procsocket.config.CommandLine;
+import io.procsocket.config.Config;
+import io.procsocket.config.UsageException;
+import io.procsocket.config.Version;
+import io.procsocket.log.GatewayLog;
+import io.procsocket.log.StandaloneLogging;
+import io.procsocket.server.StandaloneServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar procsocket.war [flags] COMMAND [ARGS...]}: websocketd's command line on Tyrus/Grizzly. */
+public final class Main {
+    /** Exit status for a bad command line. */
+    static final int EXIT_USAGE = 1;
+    /** websocketd's exit status when the server cannot start (port in use, ...). */
+    static final int EXIT_CANNOT_START = 3;
+
+    private Main() { }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine.Parsed parsed;
+        try {
+            parsed = CommandLine.parse(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath());
+        } catch (UsageException e) {
+            err.println("procsocket: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        switch (parsed.action()) {
+            case HELP:
+                out.print(HelpText.help());
+                return 0;
+            case VERSION:
+                out.println("procsocket " + Version.NUMBER + " (websocketd 0.4.1 compatible; Java "
+                        + Runtime.version() + ")");
+                return 0;
+            case LICENSE:
+                out.println("procsocket " + Version.NUMBER);
+                out.print(HelpText.license());
+                return 0;
+            default:
+                return serve(parsed.config(), out);
+        }
+    }
+
+    private static int serve(Config config, PrintStream out) {
+        StandaloneLogging.install(config.logLevel(), out);
+        GatewayLog log = GatewayLog.root();
+        StandaloneServer server;
+        try {
+            server = StandaloneServer.start(config);
+        } catch (IOException | RuntimeException e) {
+            log.fatal("server", "Can't start server: %s", e.getMessage() == null ? e.toString() : e.getMessage());
+            return EXIT_CANNOT_START;
+        }
+        log.info("server", "Serving using application   : %s", config.commandLabel());
+        int i = 0;
+        for (int port : server.ports()) {
+            String host = config.addresses().isEmpty() ? hostname() : config.addresses().get(i);
+            i++;
+            log.info("server", "Starting WebSocket server   : ws://%s:%d/", host.contains(":") ? "[" + host + "]" : host, port);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Children are in their own process groups, so Ctrl-C does not reach them: end them here.
+            server.close();
+            stopped.countDown();
+        }, "procsocket-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.procsocket.log;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * websocketd's LogScope: an immutable set of key:'value' pairs that every line of one request carries.
+ * Lines go through java.util.logging (logger {@value #LOGGER_NAME}); {@link WebsocketdFormatter}
+ * renders them exactly as websocketd does.
+ */
+public final class GatewayLog {
+    public static final String LOGGER_NAME = "io.procsocket";
+    private static final Logger LOGGER = Logger.getLogger(LOGGER_NAME);
+    private static final GatewayLog ROOT = new GatewayLog(List.of());
+
+    private final List<String[]> pairs;
+
+    private GatewayLog(List<String[]> pairs) {
+        this.pairs = pairs;
+    }
+
+    /** The JUL logger behind every scope; held here so its level is never lost to garbage collection. */
+    public static Logger logger() {
+        return LOGGER;
+    }
+
+    public static GatewayLog root() {
+        return ROOT;
+    }
+
+    public GatewayLog with(String key, String value) {
+        List<String[]> more = new ArrayList<>(pairs.size() + 1);
+        more.addAll(pairs);
+        more.add(new String[] {key, value == null ? "" : value});
+        return new GatewayLog(List.copyOf(more));
+    }
+
+    public boolean isEnabled(Level level) {
+        return LOGGER.isLoggable(level);
+    }
+
+    public void debug(String category, String format, Object... args) {
+        log(GatewayLevel.DEBUG, category, format, args);
+    }
+
+    public void trace(String category, String format, Object... args) {
+        log(GatewayLevel.TRACE, category, format, args);
+    }
+
+    public void access(String category, String format, Object... args) {
+        log(GatewayLevel.ACCESS, category, format, args);
+    }
+
+    public void info(String category, String format, Object... args) {
+        log(GatewayLevel.INFO, category, format, args);
+    }
+
+    public void error(String category, String format, Object... args) {
+        log(GatewayLevel.ERROR, category, format, args);
+    }
+
+    public void fatal(String category, String format, Object... args) {
+        log(GatewayLevel.FATAL, category, format, args);
+    }
+
+    private void log(Level level, String category, String format, Object... args) {
+        if (!LOGGER.isLoggable(level)) {
+            return;
+        }
+        LogRecord record = new LogRecord(level, args.length == 0 ? format : String.format(format, args));
+        record.setLoggerName(LOGGER_NAME);
+        record.setParameters(new Object[] {category, associations()});
+        LOGGER.log(record);
+    }
+
+    String associations() {
+        StringBuilder sb = new StringBuilder();
+        for (String[] pair : pairs) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(pair[0]).append(":'").append(pair[1]).append('\'');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,51 @@
+package io.procsocket.log;
+
+import io.procsocket.config.LogLevel;
+import java.io.PrintStream;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** Standalone only: every log line on standard output, as websocketd writes it. A container keeps its own handlers. */
+public final class StandaloneLogging {
+    private StandaloneLogging() { }
+
+    public static void install(LogLevel level, PrintStream out) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Handler handler = new Handler() {
+            private final WebsocketdFormatter formatter = new WebsocketdFormatter();
+
+            @Override
+            public void publish(LogRecord record) {
+                if (!isLoggable(record)) {
+                    return;
+                }
+                String line = formatter.format(record);
+                // One write per line and a flush: tools tail this output waiting for a request to appear.
+                synchronized (out) {
+                    out.print(line);
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void flush() {
+                out.flush();
+            }
+
+            @Override
+            public void close() {
+                out.flush();
+            }
+        };
+        handler.setLevel(Level.ALL);
+        root.addHandler(handler);
+        // Libraries only speak up when something is wrong; our own logger follows --loglevel.
+        root.setLevel(Level.WARNING);
+        GatewayLog.logger().setLevel(GatewayLevel.of(level));
+        Logger.getLogger("org.glassfish").setLevel(level == LogLevel.NONE ? Level.OFF : Level.WARNING);
+    }
+}

@@ -1,0 +1,4 @@
+package io.procsocket.message;
+
+/** One line the child printed (without its line ending), sent as one text message. */
+public record StdoutLine(String text) { }

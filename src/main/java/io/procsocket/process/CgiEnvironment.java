@@ -1,0 +1,95 @@
+package io.procsocket.process;
+
+import io.procsocket.config.Config;
+import io.procsocket.config.Version;
+import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.gateway.Route;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The child's whole environment, CGI style, built from nothing (the server's own variables never
+ * leak in except those named by --passenv). Same names and order as websocketd, plus HTTP_HOST.
+ */
+public final class CgiEnvironment {
+    private CgiEnvironment() { }
+
+    public static Map<String, String> build(HandshakeInfo request, Route route, Config config,
+                                            String uniqueId, String remoteHost) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String[] hostPort = splitHostPort(request.host(), request.secure());
+        env.put("SERVER_SOFTWARE", Version.SERVER_SOFTWARE);
+        env.put("GATEWAY_INTERFACE", "CGI/1.1");
+        env.put("SERVER_PROTOCOL", "HTTP/1.1");
+        env.put("REQUEST_METHOD", "GET");
+        env.put("SERVER_NAME", hostPort[0]);
+        env.put("SERVER_PORT", hostPort[1]);
+        env.put("REMOTE_ADDR", request.remoteAddr());
+        env.put("REMOTE_PORT", Integer.toString(request.remotePort()));
+        env.put("REMOTE_HOST", remoteHost);
+        env.put("SCRIPT_NAME", request.contextPath() + route.scriptName());
+        env.put("PATH_INFO", route.pathInfo());
+        env.put("PATH_TRANSLATED", route.pathTranslated());
+        env.put("QUERY_STRING", request.rawQuery());
+        env.put("REQUEST_URI", request.contextPath() + request.requestUri());
+        env.put("UNIQUE_ID", uniqueId);
+        if (request.secure()) {
+            env.put("HTTPS", "on");
+        }
+        env.put("AUTH_TYPE", "");
+        env.put("CONTENT_LENGTH", "");
+        env.put("CONTENT_TYPE", "");
+        env.put("REMOTE_IDENT", "");
+        env.put("REMOTE_USER", "");
+        for (Map.Entry<String, String> header : request.headers()) {
+            String name = headerVariable(header.getKey());
+            if (name == null) {
+                continue;
+            }
+            String value = header.getValue().replace('\r', ' ').replace('\n', ' ');
+            env.merge(name, value, (a, b) -> a + ", " + b);
+        }
+        for (Config.EnvVar v : config.passEnv()) {
+            env.put(v.name(), v.value());
+        }
+        return env;
+    }
+
+    /** HTTP_NAME for a header, or null for a name no shell could use. */
+    static String headerVariable(String headerName) {
+        if (headerName.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("HTTP_");
+        for (int i = 0; i < headerName.length(); i++) {
+            char c = headerName.charAt(i);
+            if (c == '-') {
+                sb.append('_');
+            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+                sb.append(Character.toUpperCase(c));
+            } else {
+                return null;
+            }
+        }
+        return sb.toString().toUpperCase(Locale.ROOT);
+    }
+
+    /** SERVER_NAME and SERVER_PORT from the Host header; the port defaults to the scheme's. */
+    static String[] splitHostPort(String host, boolean secure) {
+        String defaultPort = secure ? "443" : "80";
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            if (close > 0) {
+                String name = host.substring(1, close);
+                String rest = host.substring(close + 1);
+                return new String[] {name, rest.startsWith(":") && rest.length() > 1 ? rest.substring(1) : defaultPort};
+            }
+        }
+        int colon = host.lastIndexOf(':');
+        if (colon >= 0 && host.indexOf(':') == colon) {
+            return new String[] {host.substring(0, colon), host.substring(colon + 1)};
+        }
+        return new String[] {host, defaultPort};
+    }
+}

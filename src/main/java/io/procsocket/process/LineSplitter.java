@@ -1,0 +1,102 @@
+package io.procsocket.process;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Turns stdout bytes into text messages: one per line, "\n" or "\r\n" removed. Invalid UTF-8 becomes
+ * U+FFFD so a text frame never carries bytes a browser would fail the connection over (1007).
+ * A line longer than {@code maxLineBytes} goes out in pieces cut on character boundaries rather than
+ * growing a buffer without limit.
+ */
+public final class LineSplitter {
+    private final int maxLineBytes;
+    private byte[] pending;
+    private int length;
+
+    public LineSplitter(int maxLineBytes) {
+        if (maxLineBytes < 4) {
+            throw new IllegalArgumentException("maxLineBytes must hold one character");
+        }
+        this.maxLineBytes = maxLineBytes;
+        this.pending = new byte[Math.min(maxLineBytes, 8192)];
+    }
+
+    /** Feeds bytes just read; calls {@code lines} once for every complete (or over-long) line. */
+    public void feed(byte[] buf, int off, int len, Consumer<String> lines) {
+        int start = off;
+        int end = off + len;
+        for (int i = off; i < end; i++) {
+            if (buf[i] == '\n') {
+                int lineEnd = i;
+                if (length == 0) {
+                    if (lineEnd > start && buf[lineEnd - 1] == '\r') {
+                        lineEnd--;
+                    }
+                    emitChunks(buf, start, lineEnd, lines);
+                } else {
+                    append(buf, start, i, lines);
+                    int n = length;
+                    if (n > 0 && pending[n - 1] == '\r') {
+                        n--;
+                    }
+                    lines.accept(new String(pending, 0, n, StandardCharsets.UTF_8));
+                    length = 0;
+                }
+                start = i + 1;
+            }
+        }
+        if (start < end) {
+            append(buf, start, end, lines);
+        }
+    }
+
+    /** End of stream: a last line without its newline is still a line. */
+    public void finish(Consumer<String> lines) {
+        if (length > 0) {
+            lines.accept(new String(pending, 0, length, StandardCharsets.UTF_8));
+            length = 0;
+        }
+    }
+
+    private void emitChunks(byte[] buf, int from, int to, Consumer<String> lines) {
+        while (to - from > maxLineBytes) {
+            int cut = characterBoundary(buf, from, from + maxLineBytes);
+            lines.accept(new String(buf, from, cut - from, StandardCharsets.UTF_8));
+            from = cut;
+        }
+        lines.accept(new String(buf, from, to - from, StandardCharsets.UTF_8));
+    }
+
+    private void append(byte[] buf, int from, int to, Consumer<String> lines) {
+        while (from < to) {
+            if (length == maxLineBytes) {
+                int cut = characterBoundary(pending, 0, length);
+                lines.accept(new String(pending, 0, cut, StandardCharsets.UTF_8));
+                System.arraycopy(pending, cut, pending, 0, length - cut);
+                length -= cut;
+            }
+            int n = Math.min(to - from, maxLineBytes - length);
+            if (length + n > pending.length) {
+                pending = Arrays.copyOf(pending, Math.min(maxLineBytes, Math.max(length + n, pending.length * 2)));
+            }
+            System.arraycopy(buf, from, pending, length, n);
+            length += n;
+            from += n;
+        }
+    }
+
+    /** {@code limit}, or earlier if the bytes before it end in the middle of a UTF-8 sequence. */
+    private static int characterBoundary(byte[] buf, int from, int limit) {
+        int lead = limit - 1;
+        int back = 0;
+        while (lead > from && back < 3 && (buf[lead] & 0xC0) == 0x80) {
+            lead--;
+            back++;
+        }
+        int b = buf[lead] & 0xFF;
+        int need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+        return lead + need > limit && lead > from ? lead : limit;
+    }
+}

@@ -1,0 +1,33 @@
+package io.procsocket.server;
+
+import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.gateway.UriPaths;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.util.MimeHeaders;
+
+/** Grizzly's request packet to the container-neutral {@link HandshakeInfo}. */
+final class GrizzlyRequests {
+    private GrizzlyRequests() { }
+
+    /** The snapshot, or null if the path cannot be decoded. */
+    static HandshakeInfo handshakeInfo(HttpRequestPacket request) {
+        String rawPath = request.getRequestURI();
+        String path = UriPaths.decode(rawPath);
+        if (path == null || !path.startsWith("/")) {
+            return null;
+        }
+        String query = request.getQueryString();
+        String requestUri = query == null ? rawPath : rawPath + "?" + query;
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        MimeHeaders mime = request.getHeaders();
+        for (int i = 0; i < mime.size(); i++) {
+            headers.add(new AbstractMap.SimpleImmutableEntry<>(mime.getName(i).toString(), mime.getValue(i).toString()));
+        }
+        return new HandshakeInfo(requestUri, path, query == null ? "" : query, "", headers,
+                request.getRemoteAddress(), request.getRemotePort(), request.isSecure());
+    }
+}

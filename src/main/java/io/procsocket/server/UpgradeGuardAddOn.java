@@ -1,0 +1,24 @@
+package io.procsocket.server;
+
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.NetworkListener;
+
+/** Puts {@link UpgradeGuardFilter} right after the HTTP codec, so it runs before Tyrus sees an upgrade. */
+final class UpgradeGuardAddOn implements AddOn {
+    private final UpgradeGuardFilter filter;
+
+    UpgradeGuardAddOn(UpgradeGuardFilter filter) {
+        this.filter = filter;
+    }
+
+    @Override
+    public void setup(NetworkListener networkListener, FilterChainBuilder builder) {
+        int codec = builder.indexOfType(HttpServerFilter.class);
+        if (codec < 0) {
+            throw new IllegalStateException("no HTTP codec in the Grizzly filter chain");
+        }
+        builder.add(codec + 1, filter);
+    }
+}

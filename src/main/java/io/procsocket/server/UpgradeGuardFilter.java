@@ -1,0 +1,98 @@
+package io.procsocket.server;
+
+import io.procsocket.gateway.Admission;
+import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.gateway.Refusal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
+import org.glassfish.grizzly.WriteResult;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.attributes.AttributeBuilder;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.Protocol;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * Sits between Grizzly's HTTP codec and Tyrus. Every WebSocket upgrade is admitted or refused here,
+ * with a real HTTP status (429, 404, 403) before any upgrade happens; admitted ones are rewritten to
+ * the gateway endpoint's fixed path, because JSR 356 paths cannot match "any path" themselves.
+ */
+final class UpgradeGuardFilter extends BaseFilter {
+    private static final Attribute<Boolean> SEEN =
+            AttributeBuilder.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(UpgradeGuardFilter.class.getName() + ".seen");
+
+    private final Gateway gateway;
+    private final String passThroughPrefix;
+
+    UpgradeGuardFilter(Gateway gateway, String passThroughPrefix) {
+        this.gateway = gateway;
+        this.passThroughPrefix = passThroughPrefix;
+    }
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        Object message = ctx.getMessage();
+        if (!(message instanceof HttpContent)) {
+            return ctx.getInvokeAction();
+        }
+        HttpHeader header = ((HttpContent) message).getHttpHeader();
+        if (!header.isRequest() || !"websocket".equalsIgnoreCase(header.getUpgrade())) {
+            return ctx.getInvokeAction();
+        }
+        HttpRequestPacket request = (HttpRequestPacket) header;
+        // Frames after the upgrade arrive with the same request header: only the handshake is ours.
+        if (SEEN.isSet(request)) {
+            return ctx.getInvokeAction();
+        }
+        SEEN.set(request, Boolean.TRUE);
+        if (passThroughPrefix != null && request.getRequestURI().startsWith(passThroughPrefix)) {
+            return ctx.getInvokeAction();
+        }
+        HandshakeInfo info = GrizzlyRequests.handshakeInfo(request);
+        if (info == null) {
+            return refuse(ctx, request, Refusal.BAD_REQUEST);
+        }
+        Admission admission = gateway.admit(info);
+        if (!admission.accepted()) {
+            return refuse(ctx, request, admission.refusal());
+        }
+        request.setRequestURI(Gateway.ENDPOINT_PATH + "/" + admission.ticket());
+        return ctx.getInvokeAction();
+    }
+
+    private static NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal) {
+        byte[] body = refusal.body().getBytes(StandardCharsets.UTF_8);
+        HttpResponsePacket response = request.getResponse();
+        response.setProtocol(Protocol.HTTP_1_1);
+        response.setStatus(refusal.status());
+        response.setContentType("text/plain; charset=utf-8");
+        response.setContentLength(body.length);
+        response.setHeader("Connection", "close");
+        HttpContent content = HttpContent.builder(response)
+                .content(Buffers.wrap(ctx.getMemoryManager(), body))
+                .last(true)
+                .build();
+        Connection<?> connection = ctx.getConnection();
+        ctx.write(null, content, new EmptyCompletionHandler<WriteResult>() {
+            @Override
+            public void completed(WriteResult result) {
+                connection.closeSilently();
+            }
+
+            @Override
+            public void failed(Throwable throwable) {
+                connection.closeSilently();
+            }
+        });
+        return ctx.getStopAction();
+    }
+}
