@@ -40,7 +40,7 @@ public final class CommandLine {
     /** websocketd flags that are recognised but not implemented in this release. */
     private static final Set<String> NOT_YET = Set.of("sameorigin", "origin", "ssl", "sslcert", "sslkey", "sslca",
             "redirport", "passstderr", "reverselookup", "dir", "staticdir", "cgidir", "pingms", "header",
-            "header-ws", "header-http", "unixsocket", "devconsole");
+            "header-ws", "header-http", "unixsocket");
 
     /** Flags a servlet container owns; refused when the WAR is deployed. */
     public static final Set<String> CONTAINER_OWNED = Set.of("port", "address", "ssl", "sslcert", "sslkey", "sslca",
@@ -146,7 +146,7 @@ public final class CommandLine {
         command.addAll(rest.subList(1, rest.size()));
 
         return new Parsed(Action.RUN, new Config(port, addresses, command, null, isTrue(values, "binary"),
-                passEnv, closeMs, maxForks, maxFrame, level, false));
+                passEnv, closeMs, maxForks, maxFrame, level, isTrue(values, "devconsole")));
     }
 
     /** Splits one configuration string (context parameter, system property, env var) into words, honouring quotes. */

@@ -55,7 +55,7 @@ public final class StandaloneServer implements AutoCloseable {
             http.addListener(listener);
             server.listeners.add(listener);
         }
-        http.getServerConfiguration().addHttpHandler(new PlainHttpHandler(), "/");
+        http.getServerConfiguration().addHttpHandler(new PlainHttpHandler(config), "/");
         try {
             container.addEndpoint(GatewayEndpoints.config(gateway));
             container.start("/", config.port());
