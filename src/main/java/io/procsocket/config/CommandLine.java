@@ -1,5 +1,7 @@
 package io.procsocket.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,11 +38,6 @@ public final class CommandLine {
             FLAGS.put(f, Kind.LIST);
         }
     }
-
-    /** websocketd flags that are recognised but not implemented in this release. */
-    private static final Set<String> NOT_YET = Set.of("sameorigin", "origin", "ssl", "sslcert", "sslkey", "sslca",
-            "redirport", "passstderr", "reverselookup", "dir", "staticdir", "cgidir", "pingms", "header",
-            "header-ws", "header-http", "unixsocket");
 
     /** Flags a servlet container owns; refused when the WAR is deployed. */
     public static final Set<String> CONTAINER_OWNED = Set.of("port", "address", "ssl", "sslcert", "sslkey", "sslca",
@@ -99,7 +96,7 @@ public final class CommandLine {
                 values.put(name, value);
             }
         }
-        List<String> rest = args.subList(i, args.size());
+        List<String> rest = List.copyOf(args.subList(i, args.size()));
 
         if (isTrue(values, "help")) {
             return new Parsed(Action.HELP, null);
@@ -110,14 +107,20 @@ public final class CommandLine {
         if (isTrue(values, "license")) {
             return new Parsed(Action.LICENSE, null);
         }
-        for (String name : values.keySet()) {
-            refuseNotYet(name, values.get(name));
-        }
-        for (String name : lists.keySet()) {
-            refuseNotYet(name, "");
-        }
+        return new Parsed(Action.RUN, build(values, lists, rest, environment, workingDir));
+    }
 
-        int port = values.containsKey("port") ? Validators.port("port", values.get("port")) : Config.DEFAULT_PORT;
+    private static Config build(Map<String, String> values, Map<String, List<String>> lists, List<String> rest,
+                                Map<String, String> environment, Path workingDir) throws UsageException {
+        if (values.containsKey("unixsocket")) {
+            throw new UsageException("--unixsocket is not supported: Grizzly's TCP transport cannot listen on a Unix "
+                    + "socket; use --address=127.0.0.1 behind a proxy instead");
+        }
+        boolean ssl = isTrue(values, "ssl");
+        Config.Tls tls = tls(values, ssl, workingDir);
+        int port = values.containsKey("port") ? Validators.port("port", values.get("port"))
+                : ssl ? Config.DEFAULT_SSL_PORT : Config.DEFAULT_PORT;
+        int redirPort = values.containsKey("redirport") ? Validators.port("redirport", values.get("redirport")) : 0;
         List<String> addresses = new ArrayList<>();
         for (String a : lists.getOrDefault("address", List.of())) {
             addresses.add(Validators.address(a));
@@ -137,16 +140,95 @@ public final class CommandLine {
         int maxFrame = values.containsKey("maxframesize")
                 ? Validators.nonNegativeInt("maxframesize", values.get("maxframesize")) : Config.DEFAULT_MAX_FRAME_SIZE;
         LogLevel level = values.containsKey("loglevel") ? Validators.logLevel(values.get("loglevel")) : LogLevel.ACCESS;
+        long pingMs = values.containsKey("pingms") ? Validators.nonNegativeInt("pingms", values.get("pingms")) : 0;
 
-        if (rest.isEmpty()) {
-            throw new UsageException("no command given: procsocket [flags] COMMAND [ARGS...] (see --help)");
+        boolean binary = isTrue(values, "binary");
+        boolean passStderr = isTrue(values, "passstderr");
+        if (binary && passStderr) {
+            throw new UsageException("--passstderr cannot be used with --binary: stderr is sent as JSON text messages");
         }
-        List<String> command = new ArrayList<>();
-        command.add(CommandResolver.resolve(rest.get(0), environment.get("PATH"), workingDir).toString());
-        command.addAll(rest.subList(1, rest.size()));
+        Path scriptDir = directory(values, "dir", workingDir);
+        Path staticDir = directory(values, "staticdir", workingDir);
+        Path cgiDir = directory(values, "cgidir", workingDir);
+        boolean devConsole = isTrue(values, "devconsole");
+        if (devConsole && (staticDir != null || cgiDir != null)) {
+            throw new UsageException("--devconsole cannot be used with --staticdir or --cgidir");
+        }
 
-        return new Parsed(Action.RUN, new Config(port, addresses, command, null, isTrue(values, "binary"),
-                passEnv, closeMs, maxForks, maxFrame, level, isTrue(values, "devconsole")));
+        List<String> command = new ArrayList<>();
+        if (!rest.isEmpty()) {
+            if (scriptDir != null) {
+                throw new UsageException("ambiguous: both a COMMAND and --dir given; give just one");
+            }
+            command.add(CommandResolver.resolve(rest.get(0), environment.get("PATH"), workingDir).toString());
+            command.addAll(rest.subList(1, rest.size()));
+        } else if (scriptDir == null && staticDir == null && cgiDir == null) {
+            throw new UsageException("no command given: procsocket [flags] COMMAND [ARGS...], or --dir, --staticdir "
+                    + "or --cgidir (see --help)");
+        }
+
+        Config.OriginPolicy origins = new Config.OriginPolicy(
+                values.containsKey("origin") ? Validators.origins(values.get("origin")) : null,
+                isTrue(values, "sameorigin"));
+        Config.ExtraHeaders headers = new Config.ExtraHeaders(
+                headers(lists, "header"), headers(lists, "header-ws"), headers(lists, "header-http"));
+
+        return new Config(port, addresses, command, scriptDir, binary, passEnv, closeMs, maxForks, maxFrame, level,
+                devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
+                isTrue(values, "reverselookup"));
+    }
+
+    /** websocketd's rules: --ssl needs both --sslcert and --sslkey; no --ssl* file without --ssl. */
+    private static Config.Tls tls(Map<String, String> values, boolean ssl, Path workingDir) throws UsageException {
+        if (!ssl) {
+            for (String f : List.of("sslcert", "sslkey", "sslca")) {
+                if (values.containsKey(f)) {
+                    throw new UsageException("--" + f + " needs --ssl");
+                }
+            }
+            return null;
+        }
+        if (!values.containsKey("sslcert") || !values.containsKey("sslkey")) {
+            throw new UsageException("--ssl needs both --sslcert and --sslkey (PEM files)");
+        }
+        return new Config.Tls(readableFile(values, "sslcert", workingDir), readableFile(values, "sslkey", workingDir),
+                values.containsKey("sslca") ? readableFile(values, "sslca", workingDir) : null);
+    }
+
+    private static Path readableFile(Map<String, String> values, String flag, Path workingDir) throws UsageException {
+        Path p = workingDir.resolve(values.get(flag)).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new UsageException("--" + flag + ": not a readable file: " + values.get(flag));
+        }
+        return p;
+    }
+
+    /** A served folder, as its real path: containment checks compare real paths against it. */
+    private static Path directory(Map<String, String> values, String flag, Path workingDir) throws UsageException {
+        String v = values.get(flag);
+        if (v == null) {
+            return null;
+        }
+        if (v.isEmpty()) {
+            throw new UsageException("--" + flag + " must not be empty");
+        }
+        Path p = workingDir.resolve(v);
+        if (!Files.isDirectory(p)) {
+            throw new UsageException("--" + flag + ": not a directory: " + v);
+        }
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            throw new UsageException("--" + flag + ": cannot read " + v + ": " + e.getMessage());
+        }
+    }
+
+    private static List<Config.Header> headers(Map<String, List<String>> lists, String flag) throws UsageException {
+        List<Config.Header> out = new ArrayList<>();
+        for (String h : lists.getOrDefault(flag, List.of())) {
+            out.add(Validators.header(flag, h));
+        }
+        return out;
     }
 
     /** Splits one configuration string (context parameter, system property, env var) into words, honouring quotes. */
@@ -189,12 +271,6 @@ public final class CommandLine {
             words.add(word.toString());
         }
         return words;
-    }
-
-    private static void refuseNotYet(String name, String value) throws UsageException {
-        if (NOT_YET.contains(name) && !"false".equals(value)) {
-            throw new UsageException("--" + name + " is not supported yet by this version of procsocket");
-        }
     }
 
     private static boolean isTrue(Map<String, String> values, String name) {

@@ -10,6 +10,7 @@ import java.util.List;
  * @param port          listen port (standalone only)
  * @param addresses     bind addresses; empty means all interfaces
  * @param command       absolute path of the program followed by its arguments; empty with --dir
+ *                      (and when only --staticdir/--cgidir are served)
  * @param scriptDir     --dir: every executable below it at its own path, or null
  * @param binary        raw byte chunks both ways instead of lines
  * @param passEnv       parent environment variables handed to children, already resolved
@@ -18,6 +19,15 @@ import java.util.List;
  * @param maxFrameSize  largest incoming message in bytes; 0 = unlimited
  * @param logLevel      lowest level written
  * @param devConsole    serve the console page on plain GETs
+ * @param staticDir     --staticdir: static files served over plain HTTP, or null
+ * @param cgiDir        --cgidir: CGI/1.1 scripts served over plain HTTP, or null
+ * @param origins       --origin / --sameorigin
+ * @param headers       --header / --header-ws / --header-http
+ * @param tls           --ssl with its PEM files, or null for plain ws/http
+ * @param redirPort     --redirport: extra plain-HTTP port answering 301 to https; 0 = off
+ * @param pingMs        --pingms: ping interval; 0 = off
+ * @param passStderr    --passstderr: stdout and stderr both to the client as JSON
+ * @param reverseLookup --reverselookup: REMOTE_HOST by reverse DNS
  */
 public record Config(
         int port,
@@ -30,15 +40,72 @@ public record Config(
         int maxForks,
         int maxFrameSize,
         LogLevel logLevel,
-        boolean devConsole) {
+        boolean devConsole,
+        Path staticDir,
+        Path cgiDir,
+        OriginPolicy origins,
+        ExtraHeaders headers,
+        Tls tls,
+        int redirPort,
+        long pingMs,
+        boolean passStderr,
+        boolean reverseLookup) {
 
     public static final int DEFAULT_PORT = 80;
+    public static final int DEFAULT_SSL_PORT = 443;
     public static final int DEFAULT_MAX_FORKS = 1024;
     public static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
     public static final List<String> DEFAULT_PASSENV = List.of("PATH", "LD_LIBRARY_PATH");
 
     /** One parent variable passed through to children. */
     public record EnvVar(String name, String value) { }
+
+    /** One extra response header, "Name: value" on the command line. */
+    public record Header(String name, String value) { }
+
+    /**
+     * Extra response headers.
+     *
+     * @param all  --header: every response
+     * @param ws   --header-ws: WebSocket handshake responses only
+     * @param http --header-http: plain HTTP responses only
+     */
+    public record ExtraHeaders(List<Header> all, List<Header> ws, List<Header> http) {
+        public static final ExtraHeaders NONE = new ExtraHeaders(List.of(), List.of(), List.of());
+
+        public ExtraHeaders {
+            all = List.copyOf(all);
+            ws = List.copyOf(ws);
+            http = List.copyOf(http);
+        }
+    }
+
+    /**
+     * Which Origin headers may open a WebSocket.
+     *
+     * @param allowed    --origin entries as given ({@code [scheme://]host[:port]}), or null for any
+     * @param sameOrigin --sameorigin: Origin's host:port must equal the Host header's
+     */
+    public record OriginPolicy(List<String> allowed, boolean sameOrigin) {
+        public static final OriginPolicy ANY = new OriginPolicy(null, false);
+
+        public OriginPolicy {
+            allowed = allowed == null ? null : List.copyOf(allowed);
+        }
+
+        public boolean restricted() {
+            return sameOrigin || allowed != null;
+        }
+    }
+
+    /**
+     * --ssl: PEM files as websocketd takes them.
+     *
+     * @param certificate --sslcert: certificate chain, leaf first
+     * @param key         --sslkey: PKCS#8, PKCS#1 RSA or SEC1 EC private key
+     * @param clientCa    --sslca: CA certificates a client certificate must chain to, or null (no mTLS)
+     */
+    public record Tls(Path certificate, Path key, Path clientCa) { }
 
     public Config {
         addresses = List.copyOf(addresses);
@@ -48,6 +115,15 @@ public record Config(
 
     public boolean usingScriptDir() {
         return scriptDir != null;
+    }
+
+    /** Whether upgrades can run anything: a command or a --dir. */
+    public boolean servesWebSockets() {
+        return scriptDir != null || !command.isEmpty();
+    }
+
+    public boolean secure() {
+        return tls != null;
     }
 
     /** How the served program reads in logs: websocketd's "command args" form. */

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 /** Small pure checks on single flag values; each throws a one-line {@link UsageException}. */
 public final class Validators {
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private Validators() { }
@@ -79,6 +80,40 @@ public final class Validators {
             names.add(name);
         }
         return names;
+    }
+
+    /** A header flag's "Name: value": an HTTP token name, no line breaks anywhere (no response splitting). */
+    public static Config.Header header(String flag, String value) throws UsageException {
+        int colon = value.indexOf(':');
+        if (colon <= 0) {
+            throw new UsageException("--" + flag + " takes \"Name: value\", got " + value);
+        }
+        String name = value.substring(0, colon).trim();
+        String v = value.substring(colon + 1).trim();
+        if (!HEADER_NAME.matcher(name).matches()) {
+            throw new UsageException("--" + flag + ": not a header name: " + name);
+        }
+        if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\0') >= 0) {
+            throw new UsageException("--" + flag + ": the value of " + name + " must not contain line breaks");
+        }
+        return new Config.Header(name, v);
+    }
+
+    /** --origin's comma list, entries trimmed, empty entries dropped; each is [scheme://]host[:port]. */
+    public static List<String> origins(String value) throws UsageException {
+        List<String> out = new ArrayList<>();
+        for (String raw : value.split(",", -1)) {
+            String o = raw.trim();
+            if (o.isEmpty()) {
+                continue;
+            }
+            if (o.chars().anyMatch(Character::isWhitespace)) {
+                throw new UsageException("--origin: not an origin: " + o);
+            }
+            out.add(o);
+        }
+        // websocketd: an empty list means no restriction.
+        return out.isEmpty() ? null : out;
     }
 
     private static int integer(String flag, String value) throws UsageException {

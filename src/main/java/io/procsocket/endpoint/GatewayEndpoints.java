@@ -3,9 +3,14 @@ package io.procsocket.endpoint;
 import io.procsocket.codec.StdinChunkDecoder;
 import io.procsocket.codec.StdinLineDecoder;
 import io.procsocket.codec.StdoutChunkEncoder;
+import io.procsocket.codec.StdStreamLineEncoder;
 import io.procsocket.codec.StdoutLineEncoder;
+import io.procsocket.config.Config;
 import io.procsocket.gateway.Gateway;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,14 +23,31 @@ public final class GatewayEndpoints {
 
     private GatewayEndpoints() { }
 
+    private static void addHeaders(HandshakeResponse response, List<Config.Header> headers) {
+        for (Config.Header h : headers) {
+            // Copy: the list already there (if any) may be immutable.
+            List<String> values = new ArrayList<>(response.getHeaders().getOrDefault(h.name(), List.of()));
+            values.add(h.value());
+            response.getHeaders().put(h.name(), values);
+        }
+    }
+
     public static ServerEndpointConfig config(Gateway gateway) {
         return ServerEndpointConfig.Builder.create(GatewayEndpoint.class, PATH_TEMPLATE)
-                .encoders(List.of(StdoutLineEncoder.class, StdoutChunkEncoder.class))
+                .encoders(List.of(StdoutLineEncoder.class, StdoutChunkEncoder.class, StdStreamLineEncoder.class))
                 .decoders(List.of(StdinLineDecoder.class, StdinChunkDecoder.class))
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
                         return endpointClass.cast(new GatewayEndpoint(gateway));
+                    }
+
+                    @Override
+                    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request,
+                                                HandshakeResponse response) {
+                        // --header and --header-ws on the 101, standalone and in a container alike.
+                        addHeaders(response, gateway.config().headers().all());
+                        addHeaders(response, gateway.config().headers().ws());
                     }
 
                     @Override

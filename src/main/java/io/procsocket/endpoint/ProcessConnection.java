@@ -7,6 +7,7 @@ import io.procsocket.gateway.PendingConnections;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.message.StdinChunk;
 import io.procsocket.message.StdinLine;
+import io.procsocket.message.StdStreamLine;
 import io.procsocket.message.StdoutChunk;
 import io.procsocket.message.StdoutLine;
 import io.procsocket.process.CgiEnvironment;
@@ -15,6 +16,7 @@ import io.procsocket.process.LineSplitter;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EncodeException;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -48,6 +50,8 @@ final class ProcessConnection {
     private final AtomicBoolean finished = new AtomicBoolean();
     private GatewayLog log;
     private ChildProcess child;
+    private volatile Heartbeat heartbeat;
+    private final Object sendLock = new Object();
 
     ProcessConnection(Gateway gateway, Session session, PendingConnections.Pending pending) {
         this.gateway = gateway;
@@ -72,7 +76,8 @@ final class ProcessConnection {
         session.setMaxBinaryMessageBufferSize(max);
         session.setMaxIdleTimeout(0);
 
-        Map<String, String> env = CgiEnvironment.build(request, pending.route(), config, id, request.remoteAddr());
+        Map<String, String> env = CgiEnvironment.build(request, pending.route(), config, id,
+                CgiEnvironment.remoteHost(request.remoteAddr(), config.reverseLookup()));
         try {
             child = gateway.launcher().launch(pending.route().command(), env);
         } catch (IOException | RuntimeException e) {
@@ -92,6 +97,11 @@ final class ProcessConnection {
         } else {
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
         }
+        if (config.pingMs() > 0) {
+            heartbeat = new Heartbeat(session, config.pingMs(), gateway.timer(), this::peerSilent);
+            session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> heartbeat.heard());
+            heartbeat.start();
+        }
         gateway.pumps().execute(this::pumpStdout);
         gateway.pumps().execute(this::pumpStderr);
         // A child that exits while a grandchild still holds its stdout open would otherwise keep the
@@ -100,12 +110,25 @@ final class ProcessConnection {
                 EXIT_GRACE_MS + config.closeMs(), TimeUnit.MILLISECONDS));
     }
 
+    /** --pingms: nothing at all from the peer for two intervals. */
+    private void peerSilent() {
+        log.access("session", "No pong or frame from the client for %d ms, dropping it", 2 * config.pingMs());
+        clientGone();
+        GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "ping timeout"));
+    }
+
     private void onText(StdinLine line) {
+        if (heartbeat != null) {
+            heartbeat.heard();
+        }
         byte[] bytes = line.toBytes();
         writeStdin(bytes, 0, bytes.length);
     }
 
     private void onBinary(StdinChunk chunk) {
+        if (heartbeat != null) {
+            heartbeat.heard();
+        }
         ByteBuffer b = chunk.bytes();
         if (b.hasArray()) {
             writeStdin(b.array(), b.arrayOffset() + b.position(), b.remaining());
@@ -146,11 +169,11 @@ final class ProcessConnection {
                 if (lines == null) {
                     send(remote, new StdoutChunk(ByteBuffer.wrap(buf, 0, n)));
                 } else {
-                    lines.feed(buf, 0, n, text -> send(remote, new StdoutLine(text)));
+                    lines.feed(buf, 0, n, text -> send(remote, stdoutMessage(text)));
                 }
             }
             if (lines != null) {
-                lines.finish(text -> send(remote, new StdoutLine(text)));
+                lines.finish(text -> send(remote, stdoutMessage(text)));
             }
         } catch (IOException e) {
             log.debug("process", "stdout read failed: %s", e.getMessage());
@@ -158,12 +181,19 @@ final class ProcessConnection {
         endOfOutput();
     }
 
+    private Object stdoutMessage(String text) {
+        return config.passStderr() ? new StdStreamLine(StdStreamLine.Stream.STDOUT, text) : new StdoutLine(text);
+    }
+
     private void send(RemoteEndpoint.Basic remote, Object message) {
         if (!clientOpen.get()) {
             return; // keep draining so the child is never stuck on a full pipe while it is being stopped
         }
         try {
-            remote.sendObject(message);
+            // With --passstderr two pumps send; a basic remote takes one message at a time.
+            synchronized (sendLock) {
+                remote.sendObject(message);
+            }
         } catch (IOException | EncodeException | IllegalStateException e) {
             log.debug("session", "send failed: %s", e.getMessage());
             clientGone();
@@ -176,11 +206,18 @@ final class ProcessConnection {
         try (InputStream err = child.stderr()) {
             int n;
             while ((n = err.read(buf)) >= 0) {
-                lines.feed(buf, 0, n, line -> log.error("stderr", "%s", line));
+                lines.feed(buf, 0, n, this::onStderrLine);
             }
-            lines.finish(line -> log.error("stderr", "%s", line));
+            lines.finish(this::onStderrLine);
         } catch (IOException e) {
             log.debug("process", "stderr read failed: %s", e.getMessage());
+        }
+    }
+
+    private void onStderrLine(String line) {
+        log.error("stderr", "%s", line);
+        if (config.passStderr()) {
+            send(session.getBasicRemote(), new StdStreamLine(StdStreamLine.Stream.STDERR, line));
         }
     }
 
@@ -204,6 +241,9 @@ final class ProcessConnection {
     private void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
+        }
+        if (heartbeat != null) {
+            heartbeat.stop();
         }
         if (child != null) {
             gateway.untrack(child);

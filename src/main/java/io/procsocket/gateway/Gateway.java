@@ -59,12 +59,19 @@ public final class Gateway implements AutoCloseable {
             log.error("http", "Max of possible forks already active, upgrade rejected");
             return new Admission(null, Refusal.TOO_MANY);
         }
-        Route route = router.route(request.path());
-        if (route == null) {
-            log.access("session", "NOT FOUND: script not found");
-            return new Admission(null, Refusal.NOT_FOUND);
+        ScriptLocator.Lookup lookup = router.route(request.path());
+        if (lookup.route() == null) {
+            log.access("session", lookup.refusal() == Refusal.NOT_EXECUTABLE
+                    ? "FORBIDDEN: script is not executable" : "NOT FOUND: script not found");
+            return new Admission(null, lookup.refusal());
         }
-        return new Admission(pending.put(request, route), null);
+        String originRefusal = OriginCheck.refusal(config.origins(), request.header("Origin"), request.host(),
+                request.secure());
+        if (originRefusal != null) {
+            log.access("session", "%s", originRefusal);
+            return new Admission(null, Refusal.ORIGIN_FORBIDDEN);
+        }
+        return new Admission(pending.put(request, lookup.route()), null);
     }
 
     /** websocketd's connection id: wall-clock nanoseconds, made unique. */

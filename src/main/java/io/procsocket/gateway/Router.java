@@ -2,7 +2,10 @@ package io.procsocket.gateway;
 
 import io.procsocket.config.Config;
 
-/** Which program a path runs. Single-command mode: every path runs the command. */
+/**
+ * Which program a WebSocket path runs. Single-command mode: every path runs the command
+ * (SCRIPT_NAME=/, PATH_INFO=the path). --dir mode: the executable at that path, see {@link ScriptLocator}.
+ */
 public final class Router {
     private final Config config;
 
@@ -10,8 +13,15 @@ public final class Router {
         this.config = config;
     }
 
-    /** The route for a decoded path, or null when nothing is served there. */
-    public Route route(String path) {
-        return new Route(config.command(), "/", path, "");
+    /** The route for a decoded path, or why there is none. */
+    public ScriptLocator.Lookup route(String path) {
+        if (config.usingScriptDir()) {
+            return ScriptLocator.locate(config.scriptDir(), path);
+        }
+        if (config.command().isEmpty()) {
+            // Only --staticdir/--cgidir are served: no WebSocket runs anything.
+            return ScriptLocator.Lookup.refused(Refusal.NOT_FOUND);
+        }
+        return ScriptLocator.Lookup.of(new Route(config.command(), "/", path, ""));
     }
 }

@@ -4,6 +4,8 @@ import io.procsocket.config.Config;
 import io.procsocket.config.Version;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Route;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,14 +17,27 @@ import java.util.Map;
 public final class CgiEnvironment {
     private CgiEnvironment() { }
 
+    /** A WebSocket upgrade: a GET without a body. */
     public static Map<String, String> build(HandshakeInfo request, Route route, Config config,
+                                            String uniqueId, String remoteHost) {
+        return build(request, "GET", "", "", route, config, uniqueId, remoteHost);
+    }
+
+    /**
+     * Any request, CGI scripts included.
+     *
+     * @param contentLength CONTENT_LENGTH ("" when there is no body)
+     * @param contentType   CONTENT_TYPE ("" when none was sent)
+     */
+    public static Map<String, String> build(HandshakeInfo request, String method, String contentLength,
+                                            String contentType, Route route, Config config,
                                             String uniqueId, String remoteHost) {
         Map<String, String> env = new LinkedHashMap<>();
         String[] hostPort = splitHostPort(request.host(), request.secure());
         env.put("SERVER_SOFTWARE", Version.SERVER_SOFTWARE);
         env.put("GATEWAY_INTERFACE", "CGI/1.1");
         env.put("SERVER_PROTOCOL", "HTTP/1.1");
-        env.put("REQUEST_METHOD", "GET");
+        env.put("REQUEST_METHOD", method);
         env.put("SERVER_NAME", hostPort[0]);
         env.put("SERVER_PORT", hostPort[1]);
         env.put("REMOTE_ADDR", request.remoteAddr());
@@ -38,8 +53,8 @@ public final class CgiEnvironment {
             env.put("HTTPS", "on");
         }
         env.put("AUTH_TYPE", "");
-        env.put("CONTENT_LENGTH", "");
-        env.put("CONTENT_TYPE", "");
+        env.put("CONTENT_LENGTH", contentLength);
+        env.put("CONTENT_TYPE", contentType);
         env.put("REMOTE_IDENT", "");
         env.put("REMOTE_USER", "");
         for (Map.Entry<String, String> header : request.headers()) {
@@ -54,6 +69,21 @@ public final class CgiEnvironment {
             env.put(v.name(), v.value());
         }
         return env;
+    }
+
+    /**
+     * REMOTE_HOST: the peer's address, or with --reverselookup its name from reverse DNS (the address
+     * again when the lookup finds nothing). The lookup blocks, which is why it is opt-in, as in websocketd.
+     */
+    public static String remoteHost(String remoteAddr, boolean reverseLookup) {
+        if (!reverseLookup) {
+            return remoteAddr;
+        }
+        try {
+            return InetAddress.getByName(remoteAddr).getCanonicalHostName();
+        } catch (UnknownHostException | SecurityException e) {
+            return remoteAddr;
+        }
     }
 
     /** HTTP_NAME for a header, or null for a name no shell could use. */

@@ -1,6 +1,8 @@
 package io.procsocket.server;
 
 import io.procsocket.config.Config;
+import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.UriPaths;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.web.ConsolePage;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -8,20 +10,26 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 /**
- * Requests that are not WebSocket upgrades: the dev console when --devconsole is on, otherwise
- * websocketd's 404.
+ * Requests that are not WebSocket upgrades, in websocketd's order: the dev console when --devconsole
+ * is on, then a CGI script under --cgidir, then a file under --staticdir, else 404.
  */
 final class PlainHttpHandler extends HttpHandler {
     private final Config config;
     private final byte[] console;
+    private final CgiHandler cgi;
+    private final StaticFiles files;
 
-    PlainHttpHandler(Config config) {
-        this.config = config;
+    PlainHttpHandler(Gateway gateway) {
+        this.config = gateway.config();
         this.console = config.devConsole() ? ConsolePage.bytes() : null;
+        this.cgi = config.cgiDir() == null ? null : new CgiHandler(gateway);
+        this.files = config.staticDir() == null ? null : new StaticFiles(config.staticDir());
     }
 
     @Override
     public void service(Request request, Response response) throws Exception {
+        ExtraHeaders.apply(response, config.headers().all());
+        ExtraHeaders.apply(response, config.headers().http());
         String uri = request.getRequestURI();
         String query = request.getQueryString();
         String host = request.getHeader("Host");
@@ -39,9 +47,25 @@ final class PlainHttpHandler extends HttpHandler {
             response.getOutputStream().write(console);
             return;
         }
+        String path = UriPaths.decode(uri);
+        if (path == null || !path.startsWith("/")) {
+            log.access("http", "BAD REQUEST");
+            text(response, 400, "400 Bad Request\n");
+            return;
+        }
+        if (cgi != null && cgi.serve(request, response, path, log)) {
+            return;
+        }
+        if (files != null && files.serve(request, response, path, log)) {
+            return;
+        }
         log.access("http", "NOT FOUND");
-        response.setStatus(404);
+        text(response, 404, "404 page not found\n");
+    }
+
+    static void text(Response response, int status, String body) throws java.io.IOException {
+        response.setStatus(status);
         response.setContentType("text/plain; charset=utf-8");
-        response.getWriter().write("404 page not found\n");
+        response.getWriter().write(body);
     }
 }

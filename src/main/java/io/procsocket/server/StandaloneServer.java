@@ -10,6 +10,7 @@ import java.util.List;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
@@ -26,6 +27,8 @@ public final class StandaloneServer implements AutoCloseable {
     private final HttpServer http;
     private final StandaloneWebSocketContainer container;
     private final List<NetworkListener> listeners = new ArrayList<>();
+    /** --redirport: its own server, because Grizzly handlers are per server, not per listener. */
+    private HttpServer redirect;
 
     private StandaloneServer(Gateway gateway, HttpServer http, StandaloneWebSocketContainer container) {
         this.gateway = gateway;
@@ -44,22 +47,35 @@ public final class StandaloneServer implements AutoCloseable {
         StandaloneServer server = new StandaloneServer(gateway, http, container);
         List<String> hosts = config.addresses().isEmpty() ? List.of("0.0.0.0") : config.addresses();
         UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway, RESERVED_PREFIX);
+        SSLEngineConfigurator tls = null;
+        if (config.tls() != null) {
+            // Server mode; with --sslca the client must present a certificate that chains to it.
+            boolean mutual = config.tls().clientCa() != null;
+            tls = new SSLEngineConfigurator(TlsContexts.build(config.tls()), false, mutual, false);
+        }
         int i = 0;
         for (String host : hosts) {
             NetworkListener listener = new NetworkListener("procsocket-" + i++, host, config.port());
             configureTransport(listener.getTransport(), config);
             // WebSocket sessions live as long as their process; Grizzly must not time them out.
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+            if (tls != null) {
+                listener.setSecure(true);
+                listener.setSSLEngineConfig(tls);
+            }
             listener.registerAddOn(new WebSocketAddOn(container, "/"));
             listener.registerAddOn(new UpgradeGuardAddOn(guard));
             http.addListener(listener);
             server.listeners.add(listener);
         }
-        http.getServerConfiguration().addHttpHandler(new PlainHttpHandler(config), "/");
+        http.getServerConfiguration().addHttpHandler(new PlainHttpHandler(gateway), "/");
         try {
             container.addEndpoint(GatewayEndpoints.config(gateway));
             container.start("/", config.port());
             http.start();
+            if (config.redirPort() != 0) {
+                server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port());
+            }
         } catch (DeploymentException e) {
             server.close();
             throw new IOException("cannot deploy the gateway endpoint: " + e.getMessage(), e);
@@ -102,10 +118,18 @@ public final class StandaloneServer implements AutoCloseable {
         return listeners.stream().map(NetworkListener::getPort).toList();
     }
 
+    /** The --redirport listener's bound port, or -1 without one. */
+    public int redirectPort() {
+        return redirect == null ? -1 : redirect.getListeners().iterator().next().getPort();
+    }
+
     @Override
     public void close() {
         gateway.close();
         container.stop();
         http.shutdownNow();
+        if (redirect != null) {
+            redirect.shutdownNow();
+        }
     }
 }

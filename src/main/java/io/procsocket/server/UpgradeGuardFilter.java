@@ -59,17 +59,18 @@ final class UpgradeGuardFilter extends BaseFilter {
         }
         HandshakeInfo info = GrizzlyRequests.handshakeInfo(request);
         if (info == null) {
-            return refuse(ctx, request, Refusal.BAD_REQUEST);
+            return refuse(ctx, request, Refusal.BAD_REQUEST, gateway);
         }
         Admission admission = gateway.admit(info);
         if (!admission.accepted()) {
-            return refuse(ctx, request, admission.refusal());
+            return refuse(ctx, request, admission.refusal(), gateway);
         }
         request.setRequestURI(Gateway.ENDPOINT_PATH + "/" + admission.ticket());
         return ctx.getInvokeAction();
     }
 
-    private static NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal) {
+    private static NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal,
+                                     Gateway gateway) {
         byte[] body = refusal.body().getBytes(StandardCharsets.UTF_8);
         HttpResponsePacket response = request.getResponse();
         response.setProtocol(Protocol.HTTP_1_1);
@@ -77,6 +78,9 @@ final class UpgradeGuardFilter extends BaseFilter {
         response.setContentType("text/plain; charset=utf-8");
         response.setContentLength(body.length);
         response.setHeader("Connection", "close");
+        // websocketd sets --header and --header-ws before deciding, so refusals of upgrades carry them too.
+        ExtraHeaders.apply(response, gateway.config().headers().all());
+        ExtraHeaders.apply(response, gateway.config().headers().ws());
         HttpContent content = HttpContent.builder(response)
                 .content(Buffers.wrap(ctx.getMemoryManager(), body))
                 .last(true)

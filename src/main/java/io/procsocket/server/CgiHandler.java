@@ -1,0 +1,222 @@
+package io.procsocket.server;
+
+import io.procsocket.config.Config;
+import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.gateway.Refusal;
+import io.procsocket.gateway.ScriptLocator;
+import io.procsocket.log.GatewayLog;
+import io.procsocket.process.CgiEnvironment;
+import io.procsocket.process.ChildProcess;
+import io.procsocket.process.LineSplitter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+
+/**
+ * --cgidir: CGI/1.1 over plain HTTP. The script is found as in --dir (same containment rules), runs
+ * in its own process group with the same environment as a WebSocket child plus the request's method
+ * and body, counts against --maxforks, and its output is parsed as CGI response headers
+ * (Status:, Location:, Content-Type:, any other) followed by the body.
+ */
+final class CgiHandler {
+    /** Response headers larger than this are a broken script, not a reason to grow memory. */
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+    private static final int MAX_STDERR_LINE = 64 * 1024;
+
+    private final Gateway gateway;
+    private final Config config;
+
+    CgiHandler(Gateway gateway) {
+        this.gateway = gateway;
+        this.config = gateway.config();
+    }
+
+    /** Runs the script at {@code path}; false when no script is there (the next handler gets the request). */
+    boolean serve(Request request, Response response, String path, GatewayLog log) throws IOException {
+        ScriptLocator.Lookup lookup = ScriptLocator.locate(config.cgiDir(), path);
+        if (lookup.route() == null) {
+            if (lookup.refusal() == Refusal.NOT_EXECUTABLE) {
+                log.access("http", "FORBIDDEN: CGI script is not executable");
+                PlainHttpHandler.text(response, 403, lookup.refusal().body());
+                return true;
+            }
+            return false;
+        }
+        if (!gateway.forks().tryAcquire()) {
+            log.error("http", "Max of possible forks already active, CGI request rejected");
+            PlainHttpHandler.text(response, 429, Refusal.TOO_MANY.body());
+            return true;
+        }
+        try {
+            run(request, response, lookup, log);
+        } finally {
+            gateway.forks().release();
+        }
+        return true;
+    }
+
+    private void run(Request request, Response response, ScriptLocator.Lookup lookup, GatewayLog log)
+            throws IOException {
+        HandshakeInfo info = GrizzlyRequests.handshakeInfo(request.getRequest());
+        String method = request.getMethod().getMethodString();
+        long length = request.getContentLengthLong();
+        String type = request.getContentType();
+        String id = gateway.nextId();
+        Map<String, String> env = CgiEnvironment.build(info, method, length >= 0 ? Long.toString(length) : "",
+                type == null ? "" : type, lookup.route(), config, id,
+                CgiEnvironment.remoteHost(info.remoteAddr(), config.reverseLookup()));
+        GatewayLog scope = log.with("id", id).with("command", lookup.route().program());
+        ChildProcess child;
+        try {
+            child = gateway.launcher().launch(lookup.route().command(), env);
+        } catch (IOException e) {
+            scope.error("process", "Could not launch CGI script (%s)", e.getMessage());
+            PlainHttpHandler.text(response, 500, "500 Internal Server Error\n");
+            return;
+        }
+        gateway.track(child);
+        scope = scope.with("pid", Long.toString(child.pid()));
+        scope.access("http", "CGI");
+        GatewayLog stderrLog = scope;
+        try {
+            // Body in and stderr out on their own threads, so a script that writes before reading
+            // all its input cannot deadlock against us.
+            InputStream body = request.getInputStream();
+            gateway.pumps().execute(() -> feedStdin(child, body, stderrLog));
+            gateway.pumps().execute(() -> logStderr(child, stderrLog));
+            InputStream out = child.stdout();
+            if (!writeHeaders(out, response, scope)) {
+                return;
+            }
+            OutputStream client = response.getOutputStream();
+            out.transferTo(client);
+        } catch (IOException e) {
+            scope.debug("http", "CGI response ended early: %s", e.getMessage());
+        } finally {
+            child.terminate(config.closeMs(), gateway.timer());
+            try {
+                child.awaitExit(2000 + 3 * config.closeMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            gateway.untrack(child);
+        }
+    }
+
+    /** Parses the script's header block onto the response; false (after a 502) if it is unusable. */
+    private static boolean writeHeaders(InputStream out, Response response, GatewayLog log) throws IOException {
+        int status = -1;
+        boolean hasType = false;
+        boolean hasLocation = false;
+        while (true) {
+            String line = readLine(out);
+            if (line == null) {
+                log.error("http", "CGI script sent no complete header block");
+                PlainHttpHandler.text(response, 502, "502 Bad Gateway: the CGI script sent no headers\n");
+                return false;
+            }
+            if (line.isEmpty()) {
+                break;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                log.error("http", "CGI script sent a bad header line: %s", line);
+                PlainHttpHandler.text(response, 502, "502 Bad Gateway: bad CGI header\n");
+                return false;
+            }
+            String name = line.substring(0, colon).trim();
+            String value = line.substring(colon + 1).trim();
+            switch (name.toLowerCase(Locale.ROOT)) {
+                case "status":
+                    status = parseStatus(value);
+                    if (status < 0) {
+                        log.error("http", "CGI script sent a bad Status: %s", value);
+                        PlainHttpHandler.text(response, 502, "502 Bad Gateway: bad CGI Status\n");
+                        return false;
+                    }
+                    break;
+                case "content-type":
+                    hasType = true;
+                    response.setContentType(value);
+                    break;
+                case "location":
+                    hasLocation = true;
+                    response.addHeader("Location", value);
+                    break;
+                default:
+                    response.addHeader(name, value);
+            }
+        }
+        if (!hasType && !hasLocation) {
+            // CGI/1.1 (RFC 3875 6.3.1): a document response must have a Content-Type.
+            log.error("http", "CGI script sent neither Content-Type nor Location");
+            PlainHttpHandler.text(response, 502, "502 Bad Gateway: missing Content-Type\n");
+            return false;
+        }
+        response.setStatus(status > 0 ? status : hasLocation ? 302 : 200);
+        return true;
+    }
+
+    private static int parseStatus(String value) {
+        String code = value.split(" ", 2)[0];
+        try {
+            int n = Integer.parseInt(code);
+            return n >= 100 && n <= 999 ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** One header line without its "\n" or "\r\n"; null at EOF or when the header block is too big. */
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, len, StandardCharsets.UTF_8);
+            }
+            if (line.size() >= MAX_HEADER_BYTES) {
+                return null;
+            }
+            line.write(b);
+        }
+        return null;
+    }
+
+    private static void feedStdin(ChildProcess child, InputStream body, GatewayLog log) {
+        byte[] buf = new byte[16 * 1024];
+        try {
+            int n;
+            while ((n = body.read(buf)) >= 0) {
+                child.writeStdin(buf, 0, n);
+            }
+        } catch (IOException e) {
+            log.debug("process", "CGI stdin ended early: %s", e.getMessage());
+        } finally {
+            child.closeStdin();
+        }
+    }
+
+    private static void logStderr(ChildProcess child, GatewayLog log) {
+        LineSplitter lines = new LineSplitter(MAX_STDERR_LINE);
+        byte[] buf = new byte[8192];
+        try (InputStream err = child.stderr()) {
+            int n;
+            while ((n = err.read(buf)) >= 0) {
+                lines.feed(buf, 0, n, line -> log.error("stderr", "%s", line));
+            }
+            lines.finish(line -> log.error("stderr", "%s", line));
+        } catch (IOException e) {
+            log.debug("process", "stderr read failed: %s", e.getMessage());
+        }
+    }
+}
