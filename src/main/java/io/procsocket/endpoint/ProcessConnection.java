@@ -159,7 +159,7 @@ final class ProcessConnection {
     private void pumpStdout() {
         byte[] buf = new byte[READ_BUFFER];
         LineSplitter lines = config.binary() ? null : new LineSplitter(MAX_LINE);
-        RemoteEndpoint.Basic remote = session.getBasicRemote();
+        RemoteEndpoint.Basic remote = basicRemote();
         try (InputStream out = child.stdout()) {
             int n;
             while ((n = out.read(buf)) >= 0) {
@@ -181,12 +181,23 @@ final class ProcessConnection {
         endOfOutput();
     }
 
+    /** The session's sender, or null (and the client marked gone) if it closed before the pump started. */
+    private RemoteEndpoint.Basic basicRemote() {
+        try {
+            return session.getBasicRemote();
+        } catch (IllegalStateException e) {
+            // Keep draining anyway, so the child is never stuck on a full pipe while it is being stopped.
+            clientOpen.set(false);
+            return null;
+        }
+    }
+
     private Object stdoutMessage(String text) {
         return config.passStderr() ? new StdStreamLine(StdStreamLine.Stream.STDOUT, text) : new StdoutLine(text);
     }
 
     private void send(RemoteEndpoint.Basic remote, Object message) {
-        if (!clientOpen.get()) {
+        if (remote == null || !clientOpen.get()) {
             return; // keep draining so the child is never stuck on a full pipe while it is being stopped
         }
         try {
@@ -217,7 +228,7 @@ final class ProcessConnection {
     private void onStderrLine(String line) {
         log.error("stderr", "%s", line);
         if (config.passStderr()) {
-            send(session.getBasicRemote(), new StdStreamLine(StdStreamLine.Stream.STDERR, line));
+            send(basicRemote(), new StdStreamLine(StdStreamLine.Stream.STDERR, line));
         }
     }
 

@@ -1,0 +1,26 @@
+package io.procsocket.parity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.procsocket.testing.TesterServer;
+import org.junit.jupiter.api.Test;
+
+/** --devconsole must never paste the request path into the page unescaped. */
+class DevConsoleTest {
+    @Test
+    void scriptInTheConsolePathIsNotReflected() throws Exception {
+        try (TesterServer server = TesterServer.start("--devconsole", "cat")) {
+            for (String target : new String[] {"/%3Cscript%3Ealert(1)%3C/script%3E",
+                    "/x?%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E", "/\"><svg/onload=alert(1)>"}) {
+                RawHttp.Reply reply = RawHttp.get(server.port(), target);
+                assertEquals(200, reply.status(), target);
+                String body = reply.body().toLowerCase(java.util.Locale.ROOT);
+                assertFalse(body.contains("<script>alert(1)"), target);
+                assertFalse(body.contains("onerror=alert(1)"), target);
+                assertFalse(body.contains("<svg/onload"), target);
+                assertFalse(body.contains("%3cscript"), target);
+            }
+        }
+    }
+}

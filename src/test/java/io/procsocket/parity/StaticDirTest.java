@@ -1,0 +1,76 @@
+package io.procsocket.parity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.procsocket.testing.TesterServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --staticdir: files and index.html from DIR, nothing from outside it. */
+class StaticDirTest {
+    private static final String SECRET = "top-secret-outside-staticdir";
+    @TempDir
+    static Path tmp;
+    private static TesterServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("www"));
+        Files.createDirectories(root.resolve("docs"));
+        Files.writeString(root.resolve("index.html"), "<h1>home</h1>");
+        Files.writeString(root.resolve("docs/page.txt"), "a page");
+        Files.writeString(tmp.resolve("secret.txt"), SECRET);
+        Files.createSymbolicLink(root.resolve("leak.txt"), tmp.resolve("secret.txt"));
+        Files.createSymbolicLink(root.resolve("up"), tmp);
+        server = TesterServer.start("--staticdir=" + root);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void servesFilesAndIndexHtml() throws Exception {
+        RawHttp.Reply index = RawHttp.get(server.port(), "/");
+        assertEquals(200, index.status());
+        assertEquals("<h1>home</h1>", index.body());
+        assertTrue(index.header("Content-Type").startsWith("text/html"));
+        RawHttp.Reply page = RawHttp.get(server.port(), "/docs/page.txt");
+        assertEquals(200, page.status());
+        assertEquals("a page", page.body());
+        assertEquals(404, RawHttp.get(server.port(), "/docs/missing.txt").status());
+    }
+
+    @Test
+    void folderWithoutSlashRedirectsToIt() throws Exception {
+        RawHttp.Reply reply = RawHttp.get(server.port(), "/docs");
+        assertEquals(301, reply.status());
+        assertEquals("/docs/", reply.header("Location"));
+    }
+
+    @Test
+    void traversalPlainAndPercentEncodedNeverLeavesStaticDir() throws Exception {
+        for (String target : new String[] {"/../secret.txt", "/docs/../../secret.txt", "/%2e%2e/secret.txt",
+                "/docs/%2E%2E/%2e%2e/secret.txt", "/..%2fsecret.txt", "/docs%2f..%2f..%2fsecret.txt"}) {
+            RawHttp.Reply reply = RawHttp.get(server.port(), target);
+            assertFalse(reply.status() == 200, target + " answered 200");
+            assertFalse(reply.body().contains(SECRET), target + " leaked the file");
+        }
+    }
+
+    @Test
+    void symlinkPointingOutsideStaticDirIsNotServed() throws Exception {
+        for (String target : new String[] {"/leak.txt", "/up/secret.txt"}) {
+            RawHttp.Reply reply = RawHttp.get(server.port(), target);
+            assertEquals(404, reply.status(), target);
+            assertFalse(reply.body().contains(SECRET), target + " leaked the file");
+        }
+    }
+}
