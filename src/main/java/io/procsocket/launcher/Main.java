@@ -64,12 +64,21 @@ public final class Main {
             log.fatal("server", "Can't start server: %s", e.getMessage() == null ? e.toString() : e.getMessage());
             return EXIT_CANNOT_START;
         }
-        log.info("server", "Serving using application   : %s", config.commandLabel());
+        if (config.servesWebSockets()) {
+            log.info("server", "Serving using application   : %s", config.commandLabel());
+        }
+        if (config.staticDir() != null) {
+            log.info("server", "Serving static content from : %s", config.staticDir());
+        }
+        if (config.cgiDir() != null) {
+            log.info("server", "Serving CGI scripts from    : %s", config.cgiDir());
+        }
         int i = 0;
         for (int port : server.ports()) {
             String host = config.addresses().isEmpty() ? hostname() : config.addresses().get(i);
             i++;
-            log.info("server", "Starting WebSocket server   : ws://%s:%d/", host.contains(":") ? "[" + host + "]" : host, port);
+            log.info("server", "Starting WebSocket server   : %s://%s:%d/", config.secure() ? "wss" : "ws",
+                    host.contains(":") ? "[" + host + "]" : host, port);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
