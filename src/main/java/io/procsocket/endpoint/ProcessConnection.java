@@ -13,6 +13,7 @@ import io.procsocket.message.StdoutLine;
 import io.procsocket.process.CgiEnvironment;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.process.LineSplitter;
+import io.procsocket.process.Signals;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.EncodeException;
 import jakarta.websocket.MessageHandler;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -97,13 +99,24 @@ final class ProcessConnection {
         } else {
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
         }
-        if (config.pingMs() > 0) {
-            heartbeat = new Heartbeat(session, config.pingMs(), gateway.timer(), this::peerSilent);
-            session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> heartbeat.heard());
-            heartbeat.start();
+        try {
+            gateway.pumps().execute(this::pumpStdout);
+            gateway.pumps().execute(this::pumpStderr);
+            if (config.pingMs() > 0) {
+                heartbeat = new Heartbeat(session, config.pingMs(), gateway.timer(), this::peerSilent);
+                session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> heartbeat.heard());
+                heartbeat.start();
+            }
+        } catch (RejectedExecutionException e) {
+            // The server is shutting down and nothing will ever read this child: end it now, or it
+            // would outlive its connection untracked.
+            Signals.signalGroup(child.pid(), Signals.SIGKILL);
+            clientOpen.set(false);
+            GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY,
+                    "server shutting down"));
+            finish();
+            return;
         }
-        gateway.pumps().execute(this::pumpStdout);
-        gateway.pumps().execute(this::pumpStderr);
         // A child that exits while a grandchild still holds its stdout open would otherwise keep the
         // connection (and the grandchild) alive forever.
         child.onExit(() -> gateway.timer().schedule(() -> child.terminate(config.closeMs(), gateway.timer()),

@@ -125,11 +125,13 @@ public final class StandaloneServer implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
-        container.stop();
-        http.shutdownNow();
+        // Stop taking connections first: an upgrade finishing after the gateway closed would start a
+        // child that nothing tracks any more. Then end the children still running.
         if (redirect != null) {
             redirect.shutdownNow();
         }
+        http.shutdownNow();
+        container.stop();
+        gateway.close();
     }
 }
