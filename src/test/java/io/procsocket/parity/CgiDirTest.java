@@ -34,6 +34,8 @@ class CgiDirTest {
                 "echo \"home=${HOME-unset} path=${PATH:+set}\"",
                 "echo \"body=$(cat)\""));
         TesterScripts.sh(cgi.resolve("sub"), "teapot.cgi", "printf 'Status: 418 I am a teapot\\nContent-Type: text/plain\\n\\nshort and stout'");
+        TesterScripts.sh(cgi, "headless.cgi", "echo no headers here");
+        Files.writeString(cgi.resolve("readme.txt"), "not executable");
         TesterScripts.sh(cgi, "moved.cgi", "printf 'Location: /elsewhere\\n\\n'");
         TesterScripts.sh(tmp, "outside.cgi", "touch '" + marker + "'; printf 'Content-Type: text/plain\\n\\nescaped'");
         Files.createSymbolicLink(cgi.resolve("link.cgi"), tmp.resolve("outside.cgi"));
@@ -73,6 +75,18 @@ class CgiDirTest {
         RawHttp.Reply moved = RawHttp.get(server.port(), "/moved.cgi");
         assertEquals(302, moved.status());
         assertEquals("/elsewhere", moved.header("Location"));
+    }
+
+    @Test
+    void scriptWithoutHeaderBlockIsABadGateway() throws Exception {
+        assertEquals(502, RawHttp.get(server.port(), "/headless.cgi").status());
+    }
+
+    @Test
+    void nonExecutableFileInCgiDirIsForbiddenNotServedAsSource() throws Exception {
+        RawHttp.Reply reply = RawHttp.get(server.port(), "/readme.txt");
+        assertEquals(403, reply.status());
+        assertFalse(reply.body().equals("not executable"), "the file's content was served");
     }
 
     @Test

@@ -77,6 +77,16 @@ class OriginRulesTest {
     }
 
     @Test
+    void sameOriginUnderstandsBracketedIpv6Hosts() throws Exception {
+        try (TesterServer server = TesterServer.start("--sameorigin", "cat")) {
+            int port = server.port();
+            assertEquals(101, RawHttp.upgrade(port, "/", "[::1]:8080", "Origin: http://[::1]:8080\r\n").status());
+            assertEquals(403, RawHttp.upgrade(port, "/", "[::1]:8080", "Origin: http://[::1]:8081\r\n").status());
+            assertEquals(101, RawHttp.upgrade(port, "/", "[::1]", "Origin: http://[::1]\r\n").status());
+        }
+    }
+
+    @Test
     void noOriginRuleAcceptsAnyOrigin() throws Exception {
         try (TesterServer server = TesterServer.start("cat")) {
             assertEquals(101, status(server, null));

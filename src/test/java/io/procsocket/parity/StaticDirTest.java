@@ -28,6 +28,9 @@ class StaticDirTest {
         Files.writeString(tmp.resolve("secret.txt"), SECRET);
         Files.createSymbolicLink(root.resolve("leak.txt"), tmp.resolve("secret.txt"));
         Files.createSymbolicLink(root.resolve("up"), tmp);
+        Files.createDirectories(root.resolve("list"));
+        Files.writeString(root.resolve("list/<img src=x onerror=alert(1)>.txt"), "x");
+        Files.createSymbolicLink(root.resolve("list/inner-link.txt"), root.resolve("docs/page.txt"));
         server = TesterServer.start("--staticdir=" + root);
     }
 
@@ -46,6 +49,28 @@ class StaticDirTest {
         assertEquals(200, page.status());
         assertEquals("a page", page.body());
         assertEquals(404, RawHttp.get(server.port(), "/docs/missing.txt").status());
+    }
+
+    @Test
+    void folderListingEscapesFileNames() throws Exception {
+        RawHttp.Reply reply = RawHttp.get(server.port(), "/list/");
+        assertEquals(200, reply.status());
+        assertFalse(reply.body().contains("<img"), reply.body());
+        assertTrue(reply.body().contains("&lt;img src=x onerror=alert(1)&gt;.txt"), reply.body());
+    }
+
+    @Test
+    void symlinkStayingInsideStaticDirIsServed() throws Exception {
+        RawHttp.Reply reply = RawHttp.get(server.port(), "/list/inner-link.txt");
+        assertEquals(200, reply.status());
+        assertEquals("a page", reply.body());
+    }
+
+    @Test
+    void onlyGetAndHeadAreServed() throws Exception {
+        RawHttp.Reply post = RawHttp.exchange(server.port(), "POST /docs/page.txt HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Length: 0\r\nConnection: close\r\n\r\n");
+        assertEquals(405, post.status());
     }
 
     @Test

@@ -75,6 +75,22 @@ class TlsTest {
     }
 
     @Test
+    void cgiScriptsOverHttpsSeeHttpsOn() throws Exception {
+        Path cgi = java.nio.file.Files.createDirectories(tmp.resolve("cgi"));
+        TesterScripts.sh(cgi, "env.cgi", "printf 'Content-Type: text/plain\\n\\nHTTPS=%s' \"$HTTPS\"");
+        try (TesterServer server = TesterServer.start("--ssl", "--sslcert=" + certs.path("server-rsa.pem"),
+                "--sslkey=" + certs.path("rsa-pkcs1.key"), "--cgidir=" + cgi);
+             SSLSocket socket = connect(certs.clientContext(false), server.port())) {
+            socket.getOutputStream().write("GET /env.cgi HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            RawHttp.Reply reply = RawHttp.read(socket.getInputStream());
+            assertEquals(200, reply.status());
+            assertEquals("HTTPS=on", reply.body());
+        }
+    }
+
+    @Test
     void pkcs8KeyServesHttps() throws Exception {
         try (TesterServer server = start("rsa-pkcs8.key", "server-rsa.pem")) {
             assertEquals(404, plainGetStatus(certs.clientContext(false), server.port()));
