@@ -80,6 +80,10 @@ public final class Main {
             log.info("server", "Starting WebSocket server   : %s://%s:%d/", config.secure() ? "wss" : "ws",
                     host.contains(":") ? "[" + host + "]" : host, port);
         }
+        if (server.redirectPort() > 0) {
+            log.info("server", "Redirecting plain HTTP      : port %d -> %s port %d", server.redirectPort(),
+                    config.secure() ? "https" : "http", server.port());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Children are in their own process groups, so Ctrl-C does not reach them: end them here.
