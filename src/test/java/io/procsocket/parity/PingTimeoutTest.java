@@ -47,9 +47,10 @@ class PingTimeoutTest {
 
     @Test
     void peerThatAnswersPingsStaysConnectedLongPastTwoIntervals() throws Exception {
-        // The program, not the test, waits: 1 s is ten ping intervals.
-        Path slow = TesterScripts.sh(tmp, "slow.sh", "sleep 1; echo still here");
-        try (TesterServer server = TesterServer.start("--pingms=100", slow.toString())) {
+        // The program, not the test, waits: 1.5 s is five ping intervals, three times the 2N silence limit;
+        // intervals of 300 ms leave room for a loaded machine to answer pings late without a false drop.
+        Path slow = TesterScripts.sh(tmp, "slow.sh", "sleep 1.5; echo still here");
+        try (TesterServer server = TesterServer.start("--pingms=300", slow.toString())) {
             EventSocket ws = EventSocket.connect(server.ws("/"));
             assertEquals("still here", ws.nextText());
             assertEquals(1000, ws.awaitClose().getCloseCode().getCode());
