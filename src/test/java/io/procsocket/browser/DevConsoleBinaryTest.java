@@ -95,6 +95,16 @@ class DevConsoleBinaryTest {
         assertEquals("1000", console.awaitEntry("close").getDomAttribute("data-code"));
     }
 
+    @Test
+    void fileOverMaxFrameSizeEndsWith1009AndTheConsoleSaysSo() throws Exception {
+        byte[] tooBig = bytes(1024 * 1024 + 1, 4);
+        console.sendFile(Files.write(dir.resolve("too-big.bin"), tooBig));
+        WebElement close = console.awaitEntry("close");
+        console.awaitState("CLOSED");
+        assertEquals("1009", close.getDomAttribute("data-code"), DevConsole.text(close));
+        assertTrue(console.entries("message").isEmpty(), "nothing echoed");
+    }
+
     /** A short file (previewed whole) and a longer one (size and first bytes). */
     private void assertFilesEcho(String type) throws Exception {
         byte[] small = bytes(40, 1);
