@@ -37,9 +37,12 @@ final class DevConsole {
      * test can check the whole sequence without racing the page.
      */
     void recordStates() {
+        // Each record's added text node, not the badge's current text: records of one task arrive
+        // together, and reading the badge then would miss the states in between.
         js().executeScript("var s = document.getElementById('state'); window.__states = [s.textContent];"
-                + "new MutationObserver(function () { window.__states.push(s.textContent); })"
-                + ".observe(s, {childList: true, characterData: true, subtree: true});");
+                + "new MutationObserver(function (records) { records.forEach(function (r) {"
+                + "  r.addedNodes.forEach(function (n) { window.__states.push(n.textContent); }); }); })"
+                + ".observe(s, {childList: true});");
     }
 
     @SuppressWarnings("unchecked")

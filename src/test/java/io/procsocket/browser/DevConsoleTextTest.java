@@ -3,6 +3,7 @@ package io.procsocket.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.procsocket.testing.EventSocket;
 import io.procsocket.testing.TesterScripts;
 import io.procsocket.testing.TesterServer;
 import java.nio.file.Path;
@@ -105,6 +106,25 @@ class DevConsoleTextTest {
             assertEquals("true", close.getDomAttribute("data-was-clean"));
             WebElement closing = console.awaitEntry("closing");
             assertEquals("code 4000, reason \"done here\"", DevConsole.body(closing));
+        }
+    }
+
+    @Test
+    void refusedUpgradeLogsTheErrorEventThenClose1006() throws Exception {
+        // --maxforks=1 with the one slot taken: the upgrade gets HTTP 429, the browser fires error, then close.
+        try (TesterServer server = TesterServer.start("--devconsole", "--maxforks=1", "cat")) {
+            EventSocket holder = EventSocket.connect(server.ws("/"));
+            holder.send("hold");
+            assertEquals("hold", holder.nextText());
+            console.open(server.http("/"));
+            console.connect();
+            WebElement close = console.awaitEntry("close");
+            console.awaitState("CLOSED");
+            assertEquals(1, console.entries("error").size(), "one error event");
+            assertEquals("1006", close.getDomAttribute("data-code"));
+            assertEquals("false", close.getDomAttribute("data-was-clean"));
+            assertTrue(console.entries("open").isEmpty(), "never opened");
+            holder.close();
         }
     }
 

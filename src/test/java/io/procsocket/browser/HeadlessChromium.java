@@ -84,8 +84,7 @@ public final class HeadlessChromium implements AutoCloseable {
     }
 
     public WebDriverWait waiting() {
-        WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
-        return wait;
+        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
     }
 
     /** Quits the browser (and with it every Chromium process), stops chromedriver, removes the profile. */
