@@ -148,6 +148,25 @@ class DevConsoleTextTest {
     }
 
     @Test
+    void contentSecurityPolicyBlocksInjectedInlineHandlers() throws Exception {
+        try (TesterServer server = TesterServer.start("--devconsole", "cat")) {
+            console.open(server.http("/"));
+            // Simulates a future bug that lets markup in: the page's own CSP must still stop it.
+            console.script("window.__violations = [];"
+                    + "document.addEventListener('securitypolicyviolation', function (e) {"
+                    + "  window.__violations.push(e.effectiveDirective); });"
+                    + "var d = document.createElement('div');"
+                    + "d.innerHTML = '<img src=x onerror=\"window.__xss=1\">';"
+                    + "document.body.appendChild(d);");
+            chromium.waiting().withMessage("a CSP violation report")
+                    .until(d -> ((List<?>) console.script("return window.__violations")).size() > 0);
+            assertTrue(((List<?>) console.script("return window.__violations")).contains("img-src"),
+                    String.valueOf(console.script("return window.__violations")));
+            assertEquals(true, console.script("return typeof window.__xss === 'undefined'"));
+        }
+    }
+
+    @Test
     void markupInThePathIsNeverRun() throws Exception {
         try (TesterServer server = TesterServer.start("--devconsole", "cat")) {
             String attack = "/\"><script>window.__xss=1</script>?q=\"><img src=x onerror=window.__xss=2>";
