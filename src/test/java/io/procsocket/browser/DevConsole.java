@@ -78,6 +78,18 @@ final class DevConsole {
         field.sendKeys(text, Keys.ENTER);
     }
 
+    /** Presses ArrowUp {@code times} in the message field. */
+    void recall(int times) {
+        WebElement field = driver.findElement(By.id("message"));
+        for (int i = 0; i < times; i++) {
+            field.sendKeys(Keys.ARROW_UP);
+        }
+    }
+
+    String messageField() {
+        return driver.findElement(By.id("message")).getDomProperty("value");
+    }
+
     void binaryType(String type) {
         new Select(driver.findElement(By.id("binary-type"))).selectByValue(type);
     }

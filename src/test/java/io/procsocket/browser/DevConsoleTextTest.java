@@ -83,6 +83,9 @@ class DevConsoleTextTest {
             assertEquals(List.of("hello", "grüße ✓ 🚀"), console.awaitReceivedTexts(2));
             assertEquals(List.of("hello", "grüße ✓ 🚀"),
                     console.entries("sent").stream().map(DevConsole::body).toList());
+            // ArrowUp recalls what was sent, newest first.
+            console.recall(2);
+            assertEquals("hello", console.messageField());
         }
     }
 

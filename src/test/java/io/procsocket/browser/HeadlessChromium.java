@@ -21,7 +21,7 @@ public final class HeadlessChromium implements AutoCloseable {
     public static final Path BROWSER = Path.of("/usr/bin/chromium");
     public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     /** Upper bound for any wait on the page; generous because CI machines are shared and slow. */
-    public static final Duration WAIT = Duration.ofSeconds(20);
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
     private final ChromeDriverService service;
     private final ChromeDriver driver;
