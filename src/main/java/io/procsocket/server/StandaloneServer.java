@@ -21,6 +21,8 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 public final class StandaloneServer implements AutoCloseable {
     /** Fixed-path endpoints (not rewritten by the guard) live under this prefix. */
     public static final String RESERVED_PREFIX = "/.procsocket/";
+    /** Most bytes one socket read hands to Tyrus. */
+    static final int READ_CHUNK = 64 * 1024;
 
     private final Gateway gateway;
     private final HttpServer http;
@@ -36,10 +38,12 @@ public final class StandaloneServer implements AutoCloseable {
     /** Binds and serves; throws if a port cannot be bound. */
     public static StandaloneServer start(Config config) throws IOException {
         Gateway gateway = new Gateway(config);
-        int frameLimit = config.maxFrameSize() == 0 ? Integer.MAX_VALUE : config.maxFrameSize();
-        // Tyrus parses whole frames in this buffer: room for the largest allowed message plus headers.
-        StandaloneWebSocketContainer container = new StandaloneWebSocketContainer(
-                frameLimit == Integer.MAX_VALUE ? Integer.MAX_VALUE : frameLimit + 16);
+        // Tyrus parses frames in this buffer, keeping a partial frame and appending the next socket read
+        // to it: room for the largest allowed frame plus one whole read. With room for the frame alone,
+        // messages under the limit sent back to back overflowed it and the connection died with 1011.
+        long frameBuffer = config.maxFrameSize() == 0 ? Integer.MAX_VALUE
+                : Math.min(Integer.MAX_VALUE, (long) config.maxFrameSize() + 16 + READ_CHUNK);
+        StandaloneWebSocketContainer container = new StandaloneWebSocketContainer((int) frameBuffer);
         HttpServer http = new HttpServer();
         StandaloneServer server = new StandaloneServer(gateway, http, container);
         List<String> hosts = config.addresses().isEmpty() ? List.of("0.0.0.0") : config.addresses();
@@ -87,6 +91,7 @@ public final class StandaloneServer implements AutoCloseable {
                 .setQueueLimit(-1)
                 .setDaemon(true));
         transport.setTcpNoDelay(true);
+        transport.setReadBufferSize(READ_CHUNK);
     }
 
     public Gateway gateway() {

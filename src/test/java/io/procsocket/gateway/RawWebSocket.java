@@ -51,6 +51,30 @@ public final class RawWebSocket implements AutoCloseable {
         return new RawWebSocket(s, eol < 0 ? text : text.substring(0, eol));
     }
 
+    /**
+     * Sends one client text frame. The mask key is zero (allowed by RFC 6455), so the payload goes
+     * out as is; the write blocks when the server stops reading, as a real client's would.
+     */
+    public void sendText(byte[] payload) throws IOException {
+        byte[] head;
+        if (payload.length < 126) {
+            head = new byte[] {(byte) 0x81, (byte) (0x80 | payload.length), 0, 0, 0, 0};
+        } else if (payload.length < 65536) {
+            head = new byte[] {(byte) 0x81, (byte) (0x80 | 126), (byte) (payload.length >> 8), (byte) payload.length,
+                    0, 0, 0, 0};
+        } else {
+            head = new byte[14];
+            head[0] = (byte) 0x81;
+            head[1] = (byte) (0x80 | 127);
+            for (int i = 0; i < 8; i++) {
+                head[2 + i] = (byte) ((long) payload.length >>> (8 * (7 - i)));
+            }
+        }
+        socket.getOutputStream().write(head);
+        socket.getOutputStream().write(payload);
+        socket.getOutputStream().flush();
+    }
+
     public String statusLine() {
         return statusLine;
     }
