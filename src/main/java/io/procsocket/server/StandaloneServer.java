@@ -10,6 +10,9 @@ import java.util.List;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.IOStrategy;
+import org.glassfish.grizzly.strategies.LeaderFollowerNIOStrategy;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
@@ -21,6 +24,8 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 public final class StandaloneServer implements AutoCloseable {
     /** Fixed-path endpoints (not rewritten by the guard) live under this prefix. */
     public static final String RESERVED_PREFIX = "/.procsocket/";
+    /** Grizzly I/O strategy, for benchmarks: worker (default), samethread, leaderfollower. */
+    public static final String IO_STRATEGY_PROPERTY = "procsocket.iostrategy";
     /** Most bytes one socket read hands to Tyrus. */
     static final int READ_CHUNK = 64 * 1024;
 
@@ -83,7 +88,7 @@ public final class StandaloneServer implements AutoCloseable {
     private static void configureTransport(TCPNIOTransport transport, Config config) {
         int cores = Runtime.getRuntime().availableProcessors();
         int max = Math.max(64, config.maxForks() == 0 ? 4096 : config.maxForks() + 2 * cores);
-        transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        transport.setIOStrategy(ioStrategy(System.getProperty(IO_STRATEGY_PROPERTY, "worker")));
         transport.setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
                 .setPoolName("procsocket-worker")
                 .setCorePoolSize(2 * cores)
@@ -92,6 +97,25 @@ public final class StandaloneServer implements AutoCloseable {
                 .setDaemon(true));
         transport.setTcpNoDelay(true);
         transport.setReadBufferSize(READ_CHUNK);
+    }
+
+    /**
+     * For measurement only (bench/iostrategy): the default, "worker", is the only safe one. With
+     * "samethread" or "leaderfollower" the thread that read a frame is the selector thread, and a write
+     * to a full stdin pipe would freeze every connection on that selector (see bench/iostrategy/RESULTS.md).
+     */
+    static IOStrategy ioStrategy(String name) {
+        switch (name) {
+            case "worker":
+                return WorkerThreadIOStrategy.getInstance();
+            case "samethread":
+                return SameThreadIOStrategy.getInstance();
+            case "leaderfollower":
+                return LeaderFollowerNIOStrategy.getInstance();
+            default:
+                throw new IllegalArgumentException("-D" + IO_STRATEGY_PROPERTY
+                        + " must be worker, samethread or leaderfollower, got " + name);
+        }
     }
 
     public Gateway gateway() {

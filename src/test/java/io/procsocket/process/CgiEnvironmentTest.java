@@ -80,6 +80,15 @@ class CgiEnvironmentTest {
     }
 
     @Test
+    void proxyHeaderNeverBecomesTheChildsHttpProxy() {
+        Map<String, String> env = build(request(false, "Host", "h", "Proxy", "http://evil:8080"), List.of());
+        assertNull(env.get("HTTP_PROXY"));
+        Map<String, String> passed = build(request(false, "Host", "h", "proxy", "http://evil:8080"),
+                List.of(new Config.EnvVar("HTTP_PROXY", "http://corp:3128")));
+        assertEquals("http://corp:3128", passed.get("HTTP_PROXY"), "the operator's own --passenv value stays");
+    }
+
+    @Test
     void repeatedHeaderIsJoinedWithCommaSpace() {
         Map<String, String> env = build(request(false, "Host", "h", "X-Multi", "a", "x-multi", "b", "X-MULTI", "c"),
                 List.of());
