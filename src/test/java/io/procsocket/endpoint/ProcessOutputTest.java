@@ -126,11 +126,12 @@ class ProcessOutputTest {
             EventSocket ws = EventSocket.connect(server.ws("/count?who=me"));
             untilClosed(ws);
             String url = "url:'http://127.0.0.1:" + server.port() + "/count?who=me'";
-            String connect = log.await(l -> l.endsWith("| CONNECT"), EventSocket.WAIT);
+            // Matched on the URL too: a late line of an earlier test's connection must not count.
+            String connect = log.await(l -> l.endsWith("| CONNECT") && l.contains(url), EventSocket.WAIT);
             assertTrue(connect.contains(" | ACCESS | session    | " + url + " id:'"), connect);
             assertTrue(connect.contains(" remote:'127.0.0.1' command:'" + dir.resolve("out.sh") + "' origin:'"), connect);
-            String disconnect = log.await(l -> l.endsWith("| DISCONNECT"), EventSocket.WAIT);
-            assertTrue(disconnect.contains(url), disconnect);
+            String disconnect = log.await(l -> l.endsWith("| DISCONNECT") && l.contains(url), EventSocket.WAIT);
+            assertTrue(disconnect.contains(" | ACCESS | session    | "), disconnect);
         }
     }
 
