@@ -85,7 +85,10 @@ class FlowControlTest {
         for (int i = 100; i < 200; i++) {
             assertEquals(Integer.toString(i), ws.nextText());
         }
-        assertEquals(1000, ws.awaitClose().getCloseCode().getCode());
+        // The server closes with 1000, but this client is still pushing data nobody reads: the server's
+        // TCP close may then be a reset that overtakes the close frame, seen here as 1006.
+        int code = ws.awaitClose().getCloseCode().getCode();
+        assertTrue(code == 1000 || code == 1006, "closed with " + code);
         assertTrue(senderDone.await(10, TimeUnit.SECONDS), "the blocked sender was never released");
     }
 
@@ -117,7 +120,10 @@ class FlowControlTest {
             assertEquals(1000, other.awaitClose().getCloseCode().getCode());
         }
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        assertEquals(1011, deaf.awaitClose().getCloseCode().getCode());
+        // 1011 is sent, but the client is still pushing data the server will never read, so the
+        // server's TCP close may be a reset that overtakes the close frame (1006): either is an end.
+        int code = deaf.awaitClose().getCloseCode().getCode();
+        assertTrue(code == 1011 || code == 1006, "closed with " + code);
         sender.join(10_000);
         assertTrue(!sender.isAlive(), "the blocked sender was never released");
     }
