@@ -46,27 +46,9 @@ public final class GatewayEndpoint extends Endpoint {
     @Override
     public void onError(Session session, Throwable thr) {
         LOG.log(Level.DEBUG, "WebSocket error: " + thr);
-        // Tyrus reports a message over --maxframesize here and leaves the session open: without this
-        // close the client would wait forever for a frame while its child is being killed.
-        if (session.isOpen()) {
-            closeQuietly(session, closeReasonFor(thr));
-        }
         if (connection != null) {
             connection.clientGone();
         }
-    }
-
-    /**
-     * 1009 for a message over the size limit. Matched by name, as this class also runs on Tomcat (which
-     * closes with 1009 by itself): Tyrus's MessageTooBigException for a fragmented message, and its
-     * frame buffer's "Buffer overflow." for a single frame larger than the buffer sized for the limit.
-     */
-    static CloseReason closeReasonFor(Throwable thr) {
-        if ("MessageTooBigException".equals(thr.getClass().getSimpleName())
-                || (thr instanceof IllegalArgumentException && "Buffer overflow.".equals(thr.getMessage()))) {
-            return new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big");
-        }
-        return new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "error");
     }
 
     static void closeQuietly(Session session, CloseReason reason) {

@@ -56,6 +56,17 @@ class LimitsTest {
     }
 
     @Test
+    void fragmentedMessageOverMaxframesizeClosesWith1009() throws Exception {
+        try (TesterServer server = TesterServer.start("--maxframesize=1000", "cat")) {
+            EventSocket ws = EventSocket.connect(server.ws("/"));
+            ws.session().getBasicRemote().sendText("a".repeat(600), false);
+            ws.session().getBasicRemote().sendText("b".repeat(600), true);
+            assertEquals(1009, ws.awaitClose(Duration.ofSeconds(10)).getCloseCode().getCode());
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
     void messageOverMaxframesizeClosesWith1009AndOtherClientsCarryOn() throws Exception {
         try (TesterServer server = TesterServer.start("--maxframesize=1000", "cat")) {
             EventSocket big = EventSocket.connect(server.ws("/"));
