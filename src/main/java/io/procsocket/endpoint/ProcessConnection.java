@@ -135,6 +135,9 @@ final class ProcessConnection {
             heartbeat.heard();
         }
         byte[] bytes = line.toBytes();
+        if (tooBig(bytes.length - 1)) {
+            return;
+        }
         writeStdin(bytes, 0, bytes.length);
     }
 
@@ -143,6 +146,9 @@ final class ProcessConnection {
             heartbeat.heard();
         }
         ByteBuffer b = chunk.bytes();
+        if (tooBig(b.remaining())) {
+            return;
+        }
         if (b.hasArray()) {
             writeStdin(b.array(), b.arrayOffset() + b.position(), b.remaining());
         } else {
@@ -150,6 +156,22 @@ final class ProcessConnection {
             b.get(copy);
             writeStdin(copy, 0, copy.length);
         }
+    }
+
+    /**
+     * --maxframesize, checked here because Tyrus applies the session's buffer size only to messages
+     * split over several frames: a single frame up to its frame buffer would be delivered whole.
+     */
+    private boolean tooBig(int messageBytes) {
+        if (config.maxFrameSize() == 0 || messageBytes <= config.maxFrameSize()) {
+            return false;
+        }
+        log.access("session", "message of %d bytes over --maxframesize %d", messageBytes, config.maxFrameSize());
+        if (clientOpen.getAndSet(false)) {
+            GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big"));
+        }
+        clientGone();
+        return true;
     }
 
     private void writeStdin(byte[] bytes, int off, int len) {

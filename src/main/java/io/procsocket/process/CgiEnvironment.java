@@ -59,7 +59,9 @@ public final class CgiEnvironment {
         env.put("REMOTE_USER", "");
         for (Map.Entry<String, String> header : request.headers()) {
             String name = headerVariable(header.getKey());
-            if (name == null) {
+            // httpoxy (CVE-2016-5385): a client's "Proxy:" header would become HTTP_PROXY, which curl,
+            // wget and most HTTP libraries in the child take as their outgoing proxy.
+            if (name == null || name.equals("HTTP_PROXY")) {
                 continue;
             }
             String value = header.getValue().replace('\r', ' ').replace('\n', ' ');

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One running program, leader of its own process group (pgid == pid), so that signals reach
@@ -17,6 +18,8 @@ public final class ChildProcess {
     private final long pid;
     private final OutputStream stdin;
     private final AtomicBoolean terminating = new AtomicBoolean();
+    private final AtomicInteger writers = new AtomicInteger();
+    private volatile boolean stdinClosing;
 
     ChildProcess(Process process) {
         this.process = process;
@@ -41,8 +44,16 @@ public final class ChildProcess {
      * thread reading this client's socket, so a child that stops reading slows only its own client.
      */
     public void writeStdin(byte[] bytes, int off, int len) throws IOException {
-        stdin.write(bytes, off, len);
-        stdin.flush();
+        writers.incrementAndGet();
+        try {
+            if (stdinClosing) {
+                throw new IOException("stdin closed");
+            }
+            stdin.write(bytes, off, len);
+            stdin.flush();
+        } finally {
+            writers.decrementAndGet();
+        }
     }
 
     public boolean isAlive() {
@@ -88,7 +99,25 @@ public final class ChildProcess {
         }, step.delay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Closes stdin without ever blocking the caller. The JDK's pipe stream locks close() against a write
+     * in progress, and a write to a child that stopped reading only returns once the child is gone: a
+     * caller blocked there (the pump thread, the timer) would never send the signals that end it.
+     * (The flag is set before the writer count is read, and writers count themselves in before reading
+     * the flag, so a writer either sees the flag or is seen here.)
+     */
     public void closeStdin() {
+        stdinClosing = true;
+        if (writers.get() == 0) {
+            closeStdinNow();
+            return;
+        }
+        Thread closer = new Thread(this::closeStdinNow, "procsocket-stdin-close-" + pid);
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    private void closeStdinNow() {
         try {
             stdin.close();
         } catch (IOException ignored) {

@@ -54,6 +54,9 @@ public final class LineSplitter {
 
     /** End of stream: a last line without its newline is still a line. */
     public void finish(Consumer<String> lines) {
+        if (length > maxLineBytes) {
+            cut(lines);
+        }
         if (length > 0) {
             lines.accept(new String(pending, 0, length, StandardCharsets.UTF_8));
             length = 0;
@@ -71,20 +74,28 @@ public final class LineSplitter {
 
     private void append(byte[] buf, int from, int to, Consumer<String> lines) {
         while (from < to) {
-            if (length == maxLineBytes) {
-                int cut = characterBoundary(pending, 0, length);
-                lines.accept(new String(pending, 0, cut, StandardCharsets.UTF_8));
-                System.arraycopy(pending, cut, pending, 0, length - cut);
-                length -= cut;
+            // A '\r' that ends what we have may be the first half of a "\r\n" split across reads: hold it
+            // one byte past the limit, or a line of exactly the limit would gain an empty extra message.
+            boolean lineEndingMayFollow = to - from == 1 && buf[from] == '\r';
+            while (length >= maxLineBytes && !(length == maxLineBytes && lineEndingMayFollow)) {
+                cut(lines);
             }
-            int n = Math.min(to - from, maxLineBytes - length);
+            int n = Math.min(to - from, (lineEndingMayFollow ? maxLineBytes + 1 : maxLineBytes) - length);
             if (length + n > pending.length) {
-                pending = Arrays.copyOf(pending, Math.min(maxLineBytes, Math.max(length + n, pending.length * 2)));
+                pending = Arrays.copyOf(pending, Math.min(maxLineBytes + 1, Math.max(length + n, pending.length * 2)));
             }
             System.arraycopy(buf, from, pending, length, n);
             length += n;
             from += n;
         }
+    }
+
+    /** Sends the first piece (at most {@code maxLineBytes}, whole characters) of an over-long line. */
+    private void cut(Consumer<String> lines) {
+        int cut = characterBoundary(pending, 0, maxLineBytes);
+        lines.accept(new String(pending, 0, cut, StandardCharsets.UTF_8));
+        System.arraycopy(pending, cut, pending, 0, length - cut);
+        length -= cut;
     }
 
     /** {@code limit}, or earlier if the bytes before it end in the middle of a UTF-8 sequence. */

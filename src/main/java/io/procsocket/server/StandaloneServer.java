@@ -11,6 +11,9 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
+import org.glassfish.grizzly.IOStrategy;
+import org.glassfish.grizzly.strategies.LeaderFollowerNIOStrategy;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
@@ -22,6 +25,10 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 public final class StandaloneServer implements AutoCloseable {
     /** Fixed-path endpoints (not rewritten by the guard) live under this prefix. */
     public static final String RESERVED_PREFIX = "/.procsocket/";
+    /** Grizzly I/O strategy, for benchmarks: worker (default), samethread, leaderfollower. */
+    public static final String IO_STRATEGY_PROPERTY = "procsocket.iostrategy";
+    /** Most bytes one socket read hands to Tyrus. */
+    static final int READ_CHUNK = 64 * 1024;
 
     private final Gateway gateway;
     private final HttpServer http;
@@ -39,10 +46,12 @@ public final class StandaloneServer implements AutoCloseable {
     /** Binds and serves; throws if a port cannot be bound. */
     public static StandaloneServer start(Config config) throws IOException {
         Gateway gateway = new Gateway(config);
-        int frameLimit = config.maxFrameSize() == 0 ? Integer.MAX_VALUE : config.maxFrameSize();
-        // Tyrus parses whole frames in this buffer: room for the largest allowed message plus headers.
-        StandaloneWebSocketContainer container = new StandaloneWebSocketContainer(
-                frameLimit == Integer.MAX_VALUE ? Integer.MAX_VALUE : frameLimit + 16);
+        // Tyrus parses frames in this buffer, keeping a partial frame and appending the next socket read
+        // to it: room for the largest allowed frame plus one whole read. With room for the frame alone,
+        // messages under the limit sent back to back overflowed it and the connection died with 1011.
+        long frameBuffer = config.maxFrameSize() == 0 ? Integer.MAX_VALUE
+                : Math.min(Integer.MAX_VALUE, (long) config.maxFrameSize() + 16 + READ_CHUNK);
+        StandaloneWebSocketContainer container = new StandaloneWebSocketContainer((int) frameBuffer);
         HttpServer http = new HttpServer();
         StandaloneServer server = new StandaloneServer(gateway, http, container);
         List<String> hosts = config.addresses().isEmpty() ? List.of("0.0.0.0") : config.addresses();
@@ -95,7 +104,7 @@ public final class StandaloneServer implements AutoCloseable {
     private static void configureTransport(TCPNIOTransport transport, Config config) {
         int cores = Runtime.getRuntime().availableProcessors();
         int max = Math.max(64, config.maxForks() == 0 ? 4096 : config.maxForks() + 2 * cores);
-        transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        transport.setIOStrategy(ioStrategy(System.getProperty(IO_STRATEGY_PROPERTY, "worker")));
         transport.setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
                 .setPoolName("procsocket-worker")
                 .setCorePoolSize(2 * cores)
@@ -103,6 +112,26 @@ public final class StandaloneServer implements AutoCloseable {
                 .setQueueLimit(-1)
                 .setDaemon(true));
         transport.setTcpNoDelay(true);
+        transport.setReadBufferSize(READ_CHUNK);
+    }
+
+    /**
+     * For measurement only (bench/iostrategy): the default, "worker", is the only safe one. With
+     * "samethread" or "leaderfollower" the thread that read a frame is the selector thread, and a write
+     * to a full stdin pipe would freeze every connection on that selector (see bench/iostrategy/RESULTS.md).
+     */
+    static IOStrategy ioStrategy(String name) {
+        switch (name) {
+            case "worker":
+                return WorkerThreadIOStrategy.getInstance();
+            case "samethread":
+                return SameThreadIOStrategy.getInstance();
+            case "leaderfollower":
+                return LeaderFollowerNIOStrategy.getInstance();
+            default:
+                throw new IllegalArgumentException("-D" + IO_STRATEGY_PROPERTY
+                        + " must be worker, samethread or leaderfollower, got " + name);
+        }
     }
 
     public Gateway gateway() {

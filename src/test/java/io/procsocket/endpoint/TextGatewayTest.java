@@ -2,10 +2,12 @@ package io.procsocket.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.procsocket.gateway.Bounded;
 import io.procsocket.testing.EventSocket;
 import io.procsocket.testing.TesterServer;
 import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,11 @@ class TextGatewayTest {
     @AfterAll
     static void stop() {
         server.close();
+    }
+
+    @AfterEach
+    void noChildLeft() {
+        Bounded.noChildrenLeft(server.gateway());
     }
 
     @Test
