@@ -96,6 +96,8 @@ final class ProcessConnection {
 
         if (config.binary()) {
             session.addMessageHandler(StdinChunk.class, (MessageHandler.Whole<StdinChunk>) this::onBinary);
+            // websocketd writes a text frame's bytes raw in --binary mode too; dropping it would lose input.
+            session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onTextRaw);
         } else {
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
         }
@@ -139,6 +141,17 @@ final class ProcessConnection {
             return;
         }
         writeStdin(bytes, 0, bytes.length);
+    }
+
+    private void onTextRaw(StdinLine line) {
+        if (heartbeat != null) {
+            heartbeat.heard();
+        }
+        byte[] bytes = line.toBytes();
+        if (tooBig(bytes.length - 1)) {
+            return;
+        }
+        writeStdin(bytes, 0, bytes.length - 1);
     }
 
     private void onBinary(StdinChunk chunk) {

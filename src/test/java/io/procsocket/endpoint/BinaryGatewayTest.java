@@ -79,4 +79,20 @@ class BinaryGatewayTest {
         assertArrayEquals(b, got.toByteArray());
         ws.close();
     }
+
+    @Test
+    void textFrameInBinaryModeReachesStdinRawInsteadOfBeingDropped() throws Exception {
+        EventSocket ws = EventSocket.connect(server.ws("/"));
+        ws.send("grüße");
+        byte[] expected = "grüße".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        while (got.size() < expected.length) {
+            ByteBuffer chunk = ws.nextBinary();
+            byte[] c = new byte[chunk.remaining()];
+            chunk.get(c);
+            got.write(c);
+        }
+        assertArrayEquals(expected, got.toByteArray(), "no newline is added in --binary mode");
+        ws.close();
+    }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.procsocket.config.Config;
-import io.procsocket.config.LogLevel;
+import io.procsocket.config.CommandLine;
+import io.procsocket.config.UsageException;
+import java.nio.file.Path;
 import io.procsocket.config.Version;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Route;
@@ -19,9 +21,21 @@ import org.junit.jupiter.api.Test;
 class CgiEnvironmentTest {
     private static final Route ROUTE = new Route(List.of("/srv/app.sh"), "/", "/chat/room", "");
 
+    /** Built the only way a Config is built: from flags, with {@code passEnv} as the server's environment. */
     private static Config config(List<Config.EnvVar> passEnv) {
-        return new Config(8080, List.of(), List.of("/srv/app.sh"), null, false, passEnv, 0, 0, 0,
-                LogLevel.ACCESS, false);
+        Map<String, String> serverEnv = new java.util.HashMap<>();
+        List<String> names = new ArrayList<>();
+        for (Config.EnvVar v : passEnv) {
+            serverEnv.put(v.name(), v.value());
+            names.add(v.name());
+        }
+        serverEnv.put("NOT_PASSED", "secret");
+        try {
+            return CommandLine.parse(List.of("--port=8080", "--passenv=" + String.join(",", names), "/bin/sh"),
+                    serverEnv, Path.of("/")).config();
+        } catch (UsageException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static HandshakeInfo request(boolean secure, String... headerPairs) {
