@@ -186,16 +186,13 @@ class CommandLineTest {
         assertTrue(refused("--address=" + address, "./s.sh").contains("--address"));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"--dir=/tmp", "--staticdir=/tmp", "--cgidir=/tmp", "--origin=x", "--sameorigin",
-            "--header=X: y", "--header-ws=X: y", "--header-http=X: y", "--ssl", "--sslcert=c", "--sslkey=k",
-            "--sslca=a", "--redirport=1", "--pingms=5", "--passstderr", "--reverselookup", "--unixsocket=/s"})
-    void notYetSupportedFlagsAreRefusedNotIgnored(String flag) {
-        assertTrue(refused(flag, "./s.sh").contains("not supported yet"));
+    @Test
+    void unixSocketIsRefusedNotIgnored() {
+        assertTrue(refused("--unixsocket=/s", "./s.sh").contains("--unixsocket"));
     }
 
     @Test
-    void notYetSupportedBoolFlagSetToFalseIsHarmless() throws UsageException {
+    void boolFlagSetToFalseIsOff() throws UsageException {
         assertEquals(List.of(script.toString()), run("--ssl=false", "./s.sh").command());
     }
 
