@@ -1,6 +1,7 @@
 package io.procsocket.server;
 
 import io.procsocket.config.Config;
+import io.procsocket.endpoint.EchoEndpoint;
 import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Gateway;
 import jakarta.websocket.DeploymentException;
@@ -58,6 +59,7 @@ public final class StandaloneServer implements AutoCloseable {
         http.getServerConfiguration().addHttpHandler(new PlainHttpHandler(config), "/");
         try {
             container.addEndpoint(GatewayEndpoints.config(gateway));
+            container.addEndpoint(EchoEndpoint.class);
             container.start("/", config.port());
             http.start();
         } catch (DeploymentException e) {
