@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,6 +38,14 @@ final class ProcessConnection {
     private static final int MAX_LINE = 1 << 20;
     /** How long an exited child's stdout may stay open (held by a grandchild) before the group is ended. */
     private static final long EXIT_GRACE_MS = 100;
+    /**
+     * While a stdin write is blocked (the child does not read), the container reads nothing more from
+     * this client, so a client that vanishes would go unnoticed and the child would live forever. After
+     * this long blocked, each probe pings the client: writing to a vanished peer fails, the container
+     * closes the session, and the usual kill sequence runs.
+     */
+    private static final long STDIN_PROBE_MS = 1000;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Gateway gateway;
     private final Session session;
@@ -48,6 +57,7 @@ final class ProcessConnection {
     private final AtomicBoolean finished = new AtomicBoolean();
     private GatewayLog log;
     private ChildProcess child;
+    private volatile ScheduledFuture<?> stdinProbe;
 
     ProcessConnection(Gateway gateway, Session session, PendingConnections.Pending pending) {
         this.gateway = gateway;
@@ -92,6 +102,8 @@ final class ProcessConnection {
         } else {
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
         }
+        stdinProbe = gateway.timer().scheduleWithFixedDelay(this::probeBlockedClient,
+                STDIN_PROBE_MS, STDIN_PROBE_MS, TimeUnit.MILLISECONDS);
         gateway.pumps().execute(this::pumpStdout);
         gateway.pumps().execute(this::pumpStderr);
         // A child that exits while a grandchild still holds its stdout open would otherwise keep the
@@ -122,6 +134,19 @@ final class ProcessConnection {
         } catch (IOException e) {
             // The child closed stdin or exited; its stdout side ends the connection.
             log.debug("process", "stdin closed: %s", e.getMessage());
+        }
+    }
+
+    /** Runs on the gateway timer: must never block, so the ping is sent asynchronously. */
+    private void probeBlockedClient() {
+        if (child.stdinBlockedNanos() < TimeUnit.MILLISECONDS.toNanos(STDIN_PROBE_MS) || !clientOpen.get()) {
+            return;
+        }
+        try {
+            session.getAsyncRemote().sendPing(EMPTY.duplicate());
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+            log.debug("session", "client unreachable while stdin is blocked: %s", e.getMessage());
+            clientGone();
         }
     }
 
@@ -204,6 +229,10 @@ final class ProcessConnection {
     private void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
+        }
+        ScheduledFuture<?> probe = stdinProbe;
+        if (probe != null) {
+            probe.cancel(false);
         }
         if (child != null) {
             gateway.untrack(child);

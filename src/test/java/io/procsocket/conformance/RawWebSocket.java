@@ -45,9 +45,11 @@ public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private final Duration timeout;
 
-    private RawWebSocket(Socket socket) throws IOException {
+    private RawWebSocket(Socket socket, Duration timeout) throws IOException {
         this.socket = socket;
+        this.timeout = timeout;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
     }
@@ -59,7 +61,7 @@ public final class RawWebSocket implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) timeout.toMillis());
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
-            RawWebSocket ws = new RawWebSocket(socket);
+            RawWebSocket ws = new RawWebSocket(socket, timeout);
             ws.handshake(port, path);
             return ws;
         } catch (IOException | RuntimeException e) {
@@ -222,7 +224,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Like {@link #awaitCloseCode()} but returns the whole close frame (code 1006, empty, if none came). */
     public Frame awaitClose() throws IOException {
+        // One deadline for the whole wait: frames that keep arriving (pings) must not extend it forever.
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no close frame within " + timeout);
+            }
             Frame f;
             try {
                 f = readFrame();
