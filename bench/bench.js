@@ -18,7 +18,7 @@ const LOADGEN = path.join(__dirname, 'loadgen.js');
 const SECONDS = +(process.env.BENCH_SECONDS || 3);
 const WARMUP = +(process.env.BENCH_WARMUP || 1);
 const REPS = +(process.env.BENCH_REPS || 3);
-const JAVA_OPTS = (process.env.PROCSOCKET_JAVA_OPTS || '-XX:+UseSerialGC -Xss256k').split(/\s+/).filter(Boolean);
+const JAVA_OPTS = (process.env.PROCSOCKET_JAVA_OPTS || '-XX:+UseSerialGC -Xss256k -Xms64m -Xmn16m').split(/\s+/).filter(Boolean);
 const WEBSOCKETD = process.env.WEBSOCKETD || 'websocketd';
 const CAT = execFileSync('sh', ['-c', 'command -v cat']).toString().trim();
 
