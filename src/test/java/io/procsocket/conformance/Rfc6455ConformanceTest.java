@@ -155,20 +155,18 @@ class Rfc6455ConformanceTest {
     }
 
     /**
-     * TYRUS DEVIATION (docs/CONFORMANCE.md): RFC 6455 5.1 says a server MUST close the connection when a
-     * client frame is not masked. Tyrus 2.2.2's ProtocolHandler.unframe reads the mask bit and simply
-     * skips unmasking, so the frame is delivered. This pins the actual behaviour: if a Tyrus upgrade
-     * starts enforcing the rule, this test fails and the deviation note can go.
+     * RFC 6455 5.1: a server MUST close on an unmasked client frame. Tyrus 2.2.2 alone accepts it; our
+     * ClientFrameMaskFilter enforces the rule in front of Tyrus (docs/CONFORMANCE.md). Also checked after
+     * a valid frame, so the filter's frame tracking is exercised across frames.
      */
     @ParameterizedTest
     @EnumSource(Target.class)
-    void tyrusDeviationUnmaskedClientFrameIsAcceptedInsteadOfClosedWith1002(Target target) throws IOException {
+    void unmaskedClientFrameIsAProtocolError(Target target) throws IOException {
+        assertClosesWith(target, 1002, ws -> ws.sendFrame(true, 0, TEXT, "unmasked".getBytes(), false));
         try (RawWebSocket ws = target.open()) {
-            ws.sendFrame(true, 0, TEXT, "unmasked".getBytes(StandardCharsets.UTF_8), false);
-            RawWebSocket.Frame f = ws.readFrame();
-            assertEquals(TEXT, f.opcode(), "Tyrus delivers the unmasked frame instead of closing with 1002");
-            assertEquals("unmasked", f.text());
-            assertCleanClose(ws);
+            assertTextEchoOn(ws, "m".repeat(70000));
+            ws.sendFrame(true, 0, TEXT, "unmasked".getBytes(), false);
+            assertEquals(1002, ws.awaitCloseCode());
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +64,7 @@ class ChildFaultsTest {
         assertTrue(Processes.await(() -> Processes.inGroups(pids).isEmpty(), GONE_WITHIN),
                 "processes left in groups " + pids + ": " + Processes.inGroups(pids));
         assertTrue(Processes.await(() -> server.gateway().liveChildren() == 0, GONE_WITHIN),
-                "gateway still tracks " + server.gateway().liveChildren() + " children");
+                () -> "gateway still tracks " + server.gateway().liveChildren() + " children; busy pumps:\n" + busyPumps());
         try (RawWebSocket ws = open("/echo")) {
             long pid = readPids(ws)[0];
             ws.sendText("still serving");
@@ -169,6 +170,19 @@ class ChildFaultsTest {
         ws.sendText("hello");
         assertEquals("hello", ws.readFrame().text());
         ws.abort();
+    }
+
+    /** Stacks of pump threads doing something other than waiting for work: where a connection is stuck. */
+    private static String busyPumps() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            boolean idle = Arrays.stream(stack).anyMatch(f -> f.getClassName().contains("SynchronousQueue"));
+            if (thread.getName().startsWith("procsocket-pump") && !idle) {
+                out.append(thread.getName()).append('\n');
+                Arrays.stream(stack).limit(25).forEach(f -> out.append("    at ").append(f).append('\n'));
+            }
+        });
+        return out.toString();
     }
 
     private static RawWebSocket open(String path) throws IOException {
