@@ -189,7 +189,10 @@ final class ProcessConnection {
         }
         try {
             remote.sendObject(message);
-        } catch (IOException | EncodeException | IllegalStateException e) {
+        } catch (IOException | EncodeException | RuntimeException e) {
+            // RuntimeException too: Tyrus throws a bare one ("Socket is not connected.") when the
+            // connection closed between our check and the send. Escaping, it killed the pump thread, so
+            // the connection never finished: the child stayed tracked and its --maxforks slot was lost.
             log.debug("session", "send failed: %s", e.getMessage());
             clientGone();
         }

@@ -95,6 +95,25 @@ class ChildFaultsTest {
     }
 
     /**
+     * Regression: when the close raced with a send of the flood, Tyrus threw a bare RuntimeException
+     * that killed the pump thread, and the connection never finished (child tracked forever, fork slot
+     * lost). Repeated so that the race is hit; each round must end with nothing tracked.
+     */
+    @Test
+    void closeRacingWithASendOfAFloodStillFinishesTheConnection() throws IOException {
+        for (int round = 0; round < 40; round++) {
+            try (RawWebSocket ws = open("/flood")) {
+                readPids(ws);
+                ws.sendClose(1000, "");
+                assertEquals(1000, ws.awaitCloseCode());
+            }
+            int r = round;
+            assertTrue(Processes.await(() -> server.gateway().liveChildren() == 0, GONE_WITHIN),
+                    () -> "round " + r + ": gateway still tracks " + server.gateway().liveChildren() + " children");
+        }
+    }
+
+    /**
      * The child never reads stdin, so the pipe fills and the container thread writing to it blocks; the
      * client then vanishes. The connection must still be ended and the child killed.
      */
