@@ -25,6 +25,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -41,6 +42,14 @@ final class ProcessConnection {
     private static final int MAX_LINE = 1 << 20;
     /** How long an exited child's stdout may stay open (held by a grandchild) before the group is ended. */
     private static final long EXIT_GRACE_MS = 100;
+    /**
+     * While a stdin write is blocked (the child does not read), the container reads nothing more from
+     * this client, so a client that vanishes would go unnoticed and the child would live forever. After
+     * this long blocked, each probe pings the client: writing to a vanished peer fails, the container
+     * closes the session, and the usual kill sequence runs.
+     */
+    private static final long STDIN_PROBE_MS = 1000;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Gateway gateway;
     private final Session session;
@@ -54,6 +63,7 @@ final class ProcessConnection {
     private ChildProcess child;
     private volatile Heartbeat heartbeat;
     private final Object sendLock = new Object();
+    private volatile ScheduledFuture<?> stdinProbe;
 
     ProcessConnection(Gateway gateway, Session session, PendingConnections.Pending pending) {
         this.gateway = gateway;
@@ -102,6 +112,8 @@ final class ProcessConnection {
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
         }
         try {
+            stdinProbe = gateway.timer().scheduleWithFixedDelay(this::probeBlockedClient,
+                    STDIN_PROBE_MS, STDIN_PROBE_MS, TimeUnit.MILLISECONDS);
             gateway.pumps().execute(this::pumpStdout);
             gateway.pumps().execute(this::pumpStderr);
             if (config.pingMs() > 0) {
@@ -196,6 +208,19 @@ final class ProcessConnection {
         }
     }
 
+    /** Runs on the gateway timer: must never block, so the ping is sent asynchronously. */
+    private void probeBlockedClient() {
+        if (child.stdinBlockedNanos() < TimeUnit.MILLISECONDS.toNanos(STDIN_PROBE_MS) || !clientOpen.get()) {
+            return;
+        }
+        try {
+            session.getAsyncRemote().sendPing(EMPTY.duplicate());
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+            log.debug("session", "client unreachable while stdin is blocked: %s", e.getMessage());
+            clientGone();
+        }
+    }
+
     /** The client closed or vanished: websocketd's kill sequence, then the pump drains to EOF. */
     void clientGone() {
         clientOpen.set(false);
@@ -253,7 +278,10 @@ final class ProcessConnection {
             synchronized (sendLock) {
                 remote.sendObject(message);
             }
-        } catch (IOException | EncodeException | IllegalStateException e) {
+        } catch (IOException | EncodeException | RuntimeException e) {
+            // RuntimeException too: Tyrus throws a bare one ("Socket is not connected.") when the
+            // connection closed between our check and the send. Escaping, it killed the pump thread, so
+            // the connection never finished: the child stayed tracked and its --maxforks slot was lost.
             log.debug("session", "send failed: %s", e.getMessage());
             clientGone();
         }
@@ -303,6 +331,10 @@ final class ProcessConnection {
         }
         if (heartbeat != null) {
             heartbeat.stop();
+        }
+        ScheduledFuture<?> probe = stdinProbe;
+        if (probe != null) {
+            probe.cancel(false);
         }
         if (child != null) {
             gateway.untrack(child);

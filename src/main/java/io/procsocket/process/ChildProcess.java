@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One running program, leader of its own process group (pgid == pid), so that signals reach
@@ -18,8 +18,16 @@ public final class ChildProcess {
     private final long pid;
     private final OutputStream stdin;
     private final AtomicBoolean terminating = new AtomicBoolean();
-    private final AtomicInteger writers = new AtomicInteger();
+    /**
+     * Held while a message is written to stdin. The JDK's pipe stream synchronizes close() with write(),
+     * so closing stdin while a write is blocked on a full pipe (a child that does not read) would block
+     * the closer too: the kill sequence would never start and shutdown would hang. Instead, a close that
+     * finds a write in progress only marks stdin closing; the writer closes it when its write returns,
+     * which the kill sequence's signals guarantee.
+     */
+    private final ReentrantLock stdinLock = new ReentrantLock();
     private volatile boolean stdinClosing;
+    private volatile long stdinBusySince;
 
     ChildProcess(Process process) {
         this.process = process;
@@ -44,16 +52,30 @@ public final class ChildProcess {
      * thread reading this client's socket, so a child that stops reading slows only its own client.
      */
     public void writeStdin(byte[] bytes, int off, int len) throws IOException {
-        writers.incrementAndGet();
+        stdinLock.lock();
         try {
             if (stdinClosing) {
-                throw new IOException("stdin closed");
+                throw new IOException("stdin is closed");
             }
+            stdinBusySince = System.nanoTime();
             stdin.write(bytes, off, len);
             stdin.flush();
         } finally {
-            writers.decrementAndGet();
+            stdinBusySince = 0;
+            stdinLock.unlock();
+            if (stdinClosing) {
+                closeStdin(); // a close arrived while this write was blocked
+            }
         }
+    }
+
+    /**
+     * How long the current stdin write has been blocked (the child is not reading), in nanoseconds;
+     * 0 when no write is in progress.
+     */
+    public long stdinBlockedNanos() {
+        long since = stdinBusySince;
+        return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
     }
 
     public boolean isAlive() {
@@ -99,29 +121,18 @@ public final class ChildProcess {
         }, step.delay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Closes stdin without ever blocking the caller. The JDK's pipe stream locks close() against a write
-     * in progress, and a write to a child that stopped reading only returns once the child is gone: a
-     * caller blocked there (the pump thread, the timer) would never send the signals that end it.
-     * (The flag is set before the writer count is read, and writers count themselves in before reading
-     * the flag, so a writer either sees the flag or is seen here.)
-     */
+    /** Closes stdin now, or as soon as a write blocked on a full pipe returns; never waits for it. */
     public void closeStdin() {
         stdinClosing = true;
-        if (writers.get() == 0) {
-            closeStdinNow();
-            return;
+        if (!stdinLock.tryLock()) {
+            return; // the blocked writer closes it (see writeStdin)
         }
-        Thread closer = new Thread(this::closeStdinNow, "procsocket-stdin-close-" + pid);
-        closer.setDaemon(true);
-        closer.start();
-    }
-
-    private void closeStdinNow() {
         try {
             stdin.close();
         } catch (IOException ignored) {
             // Already closed by the child's exit: nothing left to tell it.
+        } finally {
+            stdinLock.unlock();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.procsocket.server;
 
 import io.procsocket.config.Config;
+import io.procsocket.endpoint.EchoEndpoint;
 import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Gateway;
 import jakarta.websocket.DeploymentException;
@@ -80,6 +81,7 @@ public final class StandaloneServer implements AutoCloseable {
         http.getServerConfiguration().addHttpHandler(new PlainHttpHandler(gateway), "/");
         try {
             container.addEndpoint(GatewayEndpoints.config(gateway));
+            container.addEndpoint(EchoEndpoint.class);
             container.start("/", config.port());
             http.start();
             if (config.redirPort() != 0) {

@@ -5,7 +5,10 @@ import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 
-/** Puts {@link UpgradeGuardFilter} right after the HTTP codec, so it runs before Tyrus sees an upgrade. */
+/**
+ * Puts {@link UpgradeGuardFilter} right after the HTTP codec, so it runs before Tyrus sees an upgrade,
+ * and {@link ClientFrameMaskFilter} after it, so unmasked client frames never reach Tyrus.
+ */
 final class UpgradeGuardAddOn implements AddOn {
     private final UpgradeGuardFilter filter;
 
@@ -20,5 +23,6 @@ final class UpgradeGuardAddOn implements AddOn {
             throw new IllegalStateException("no HTTP codec in the Grizzly filter chain");
         }
         builder.add(codec + 1, filter);
+        builder.add(codec + 2, new ClientFrameMaskFilter());
     }
 }

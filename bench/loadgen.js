@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Load generator for bench/run.sh: a real, independent WebSocket client (npm `ws`), one process,
+// closed-loop. Every mode prints one JSON line on stdout, including its own CPU use so the reader can
+// see whether the generator, not the server, was the limit.
+//
+//   node loadgen.js rtt    URL CONNS BYTES SECONDS WARMUP text|binary
+//   node loadgen.js churn  URL CONCURRENT SECONDS
+//   node loadgen.js idle   URL CONNS            (opens CONNS, one echo each, prints, waits for stdin EOF)
+//   node loadgen.js ready  URL -- CMD ARGS...   (spawns the server, times spawn -> first open connection)
+//   node loadgen.js reject -- CMD ARGS...       (times spawn -> exit; expects a non-zero status)
+'use strict';
+const { spawn } = require('child_process');
+const WebSocket = require('ws');
+
+const OPTS = { perMessageDeflate: false, handshakeTimeout: 10000 };
+const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
+
+function cpuShare(startCpu, startWall) {
+  const c = process.cpuUsage(startCpu);
+  return (c.user + c.system) / 1000 / (now() - startWall); // fraction of one core
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function open(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, OPTS);
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+// One connection, closed loop: send, wait for the whole echo (a --binary gateway may split it), repeat.
+async function rtt(url, conns, bytes, seconds, warmup, kind) {
+  const binary = kind === 'binary';
+  const payload = binary ? Buffer.alloc(bytes, 0x5a) : 'x'.repeat(bytes);
+  const sockets = await Promise.all(Array.from({ length: conns }, () => open(url)));
+  let measuring = false, stop = false, count = 0;
+  const lat = [];
+  const loops = sockets.map(ws => new Promise((resolve, reject) => {
+    let got = 0, t0 = 0;
+    const fire = () => {
+      if (stop) { resolve(); return; }
+      got = 0; t0 = now(); ws.send(payload, { binary });
+    };
+    ws.on('message', (data) => {
+      got += binary ? data.length : (data.length || 0);
+      if (got < bytes) return;
+      if (measuring) { lat.push(now() - t0); count++; }
+      fire();
+    });
+    ws.on('close', (code) => stop ? resolve() : reject(new Error('closed early: ' + code)));
+    ws.on('error', reject);
+    fire();
+  }));
+  await new Promise(r => setTimeout(r, warmup * 1000));
+  const cpu0 = process.cpuUsage(), wall0 = now();
+  measuring = true;
+  await new Promise(r => setTimeout(r, seconds * 1000));
+  measuring = false;
+  const wall = now() - wall0, share = cpuShare(cpu0, wall0);
+  stop = true;
+  await Promise.race([Promise.all(loops), new Promise(r => setTimeout(r, 5000))]);
+  sockets.forEach(ws => ws.terminate());
+  lat.sort((a, b) => a - b);
+  return { mode: 'rtt', conns, bytes, kind, rps: count / (wall / 1000),
+           p50_ms: percentile(lat, 0.5), p99_ms: percentile(lat, 0.99), loadgen_cpu: share };
+}
+
+// Each worker: connect, one echo, close handshake, repeat. Counts whole cycles per second.
+async function churn(url, concurrent, seconds) {
+  let done = 0, failed = 0, stop = false;
+  const cycle = () => new Promise((resolve) => {
+    const ws = new WebSocket(url, OPTS);
+    ws.once('open', () => ws.send('churn'));
+    ws.once('message', () => ws.close(1000));
+    ws.once('close', () => { done++; resolve(); });
+    ws.once('error', () => { failed++; resolve(); });
+  });
+  const cpu0 = process.cpuUsage(), wall0 = now();
+  const workers = Array.from({ length: concurrent }, async () => { while (!stop) await cycle(); });
+  await new Promise(r => setTimeout(r, seconds * 1000));
+  stop = true;
+  const wall = now() - wall0, share = cpuShare(cpu0, wall0), cycles = done;
+  await Promise.all(workers);
+  return { mode: 'churn', concurrent, per_s: cycles / (wall / 1000), failed, loadgen_cpu: share };
+}
+
+async function idle(url, conns) {
+  const sockets = [];
+  for (let i = 0; i < conns; i += 50) {
+    const batch = await Promise.all(Array.from({ length: Math.min(50, conns - i) }, async () => {
+      const ws = await open(url);
+      // One echo proves the child runs (the gateway starts it on open; websocketd too).
+      await new Promise((resolve, reject) => { ws.once('message', resolve); ws.once('close', reject); ws.send('up'); });
+      return ws;
+    }));
+    sockets.push(...batch);
+  }
+  process.stdout.write(JSON.stringify({ mode: 'idle', open: sockets.length }) + '\n');
+  await new Promise(r => { process.stdin.resume(); process.stdin.on('end', r); process.stdin.on('close', r); });
+  sockets.forEach(ws => ws.terminate());
+  return null;
+}
+
+async function ready(url, cmd) {
+  const t0 = now();
+  const child = spawn(cmd[0], cmd.slice(1), { stdio: 'ignore' });
+  let exited = null;
+  child.on('exit', (code) => { exited = code; });
+  for (;;) {
+    if (exited !== null) throw new Error('server exited with ' + exited + ' before accepting');
+    try {
+      const ws = await open(url);
+      const ms = now() - t0;
+      ws.terminate();
+      child.kill('SIGTERM');
+      return { mode: 'ready', ms };
+    } catch (e) {
+      await new Promise(r => setTimeout(r, 2));
+    }
+    if (now() - t0 > 20000) { child.kill('SIGKILL'); throw new Error('not ready within 20 s'); }
+  }
+}
+
+async function reject(cmd) {
+  const t0 = now();
+  const child = spawn(cmd[0], cmd.slice(1), { stdio: 'ignore' });
+  const code = await new Promise(r => child.on('exit', (c) => r(c)));
+  return { mode: 'reject', ms: now() - t0, status: code };
+}
+
+async function main() {
+  const [mode, ...a] = process.argv.slice(2);
+  const dash = a.indexOf('--');
+  let result;
+  switch (mode) {
+    case 'rtt': result = await rtt(a[0], +a[1], +a[2], +a[3], +a[4], a[5] || 'text'); break;
+    case 'churn': result = await churn(a[0], +a[1], +a[2]); break;
+    case 'idle': result = await idle(a[0], +a[1]); break;
+    case 'ready': result = await ready(a[0], a.slice(dash + 1)); break;
+    case 'reject': result = await reject(a.slice(dash + 1)); break;
+    default: throw new Error('unknown mode ' + mode);
+  }
+  if (result) process.stdout.write(JSON.stringify(result) + '\n');
+  process.exit(0);
+}
+main().catch(e => { process.stderr.write('loadgen: ' + e.message + '\n'); process.exit(1); });
