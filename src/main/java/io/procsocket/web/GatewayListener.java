@@ -1,0 +1,82 @@
+package io.procsocket.web;
+
+import io.procsocket.config.Config;
+import io.procsocket.config.UsageException;
+import io.procsocket.gateway.Gateway;
+import io.procsocket.log.GatewayLevel;
+import io.procsocket.log.GatewayLog;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts and stops the gateway with the web application (declared in WEB-INF/web.xml). Reads the
+ * flags, builds the {@link Gateway}, and puts the {@link UpgradeFilter} in front of everything. A bad
+ * configuration fails the deployment (the exception) after saying why (the log line); no configuration
+ * at all deploys a WAR whose welcome page explains how to configure it.
+ */
+public final class GatewayListener implements ServletContextListener {
+    /** Pump threads end once their child's pipes close, which close() has just forced. */
+    private static final long THREAD_STOP_WAIT_SECONDS = 5;
+
+    private Gateway gateway;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        GatewayLog log = GatewayLog.root().with("context", context.getContextPath());
+        ContainerArgs.Source source = ContainerArgs.find(context.getInitParameter(ContainerArgs.CONTEXT_PARAM),
+                System.getProperty(ContainerArgs.SYSTEM_PROPERTY), System.getenv(ContainerArgs.ENVIRONMENT_VARIABLE));
+        byte[] console = null;
+        if (source == null) {
+            log.info("server", "Not configured: upgrades are refused with 503 until %s, system property %s or "
+                    + "environment variable %s gives a command", ContainerArgs.CONTEXT_PARAM,
+                    ContainerArgs.SYSTEM_PROPERTY, ContainerArgs.ENVIRONMENT_VARIABLE);
+        } else {
+            Config config;
+            try {
+                config = ContainerArgs.parse(source.value(), System.getenv(), Path.of("").toAbsolutePath());
+            } catch (UsageException e) {
+                log.fatal("server", "Refusing to deploy, bad %s: %s", source.name(), e.getMessage());
+                throw new IllegalStateException("procsocket: bad " + source.name() + ": " + e.getMessage());
+            }
+            GatewayLog.logger().setLevel(GatewayLevel.of(config.logLevel()));
+            gateway = new Gateway(config);
+            if (config.devConsole()) {
+                console = ConsolePage.bytes();
+            }
+            log.info("server", "Serving using the container's WebSocket implementation, command '%s' (from %s)",
+                    config.commandLabel(), source.name());
+        }
+        FilterRegistration.Dynamic filter = context.addFilter("procsocket-upgrade", new UpgradeFilter(gateway, console));
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (gateway != null) {
+            // Undeploy, redeploy and shutdown all end here: every child's process group goes with the app.
+            gateway.close();
+            // close() only asks the threads to stop; wait for them so the container's leak check
+            // (run right after this) finds none left holding the web application's class loader.
+            awaitQuietly(gateway.pumps());
+            awaitQuietly(gateway.timer());
+            gateway = null;
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService threads) {
+        try {
+            threads.awaitTermination(THREAD_STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
