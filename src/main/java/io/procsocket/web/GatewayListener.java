@@ -2,14 +2,19 @@ package io.procsocket.web;
 
 import io.procsocket.config.Config;
 import io.procsocket.config.UsageException;
+import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Gateway;
 import io.procsocket.log.GatewayLevel;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.process.Signals;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +31,12 @@ public final class GatewayListener implements ServletContextListener {
     private static final long THREAD_STOP_WAIT_SECONDS = 5;
 
     private Gateway gateway;
+    /**
+     * Ends the children if the container's JVM is stopped without undeploying us first (Payara Micro
+     * stopped by a signal does exactly that); removed again on a normal undeploy so the old class loader
+     * is not kept alive by the JVM's hook list.
+     */
+    private Thread shutdownHook;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -34,6 +45,7 @@ public final class GatewayListener implements ServletContextListener {
         ContainerArgs.Source source = ContainerArgs.find(context.getInitParameter(ContainerArgs.CONTEXT_PARAM),
                 System.getProperty(ContainerArgs.SYSTEM_PROPERTY), System.getenv(ContainerArgs.ENVIRONMENT_VARIABLE));
         byte[] console = null;
+        ServerEndpointConfig endpoint = null;
         if (source == null) {
             log.info("server", "Not configured: upgrades are refused with 503 until %s, system property %s or "
                     + "environment variable %s gives a command", ContainerArgs.CONTEXT_PARAM,
@@ -48,19 +60,31 @@ public final class GatewayListener implements ServletContextListener {
             }
             GatewayLog.logger().setLevel(GatewayLevel.of(config.logLevel()));
             gateway = new Gateway(config);
+            endpoint = GatewayEndpoints.config(gateway);
+            registerEndpoint(context, endpoint);
+            shutdownHook = new Thread(gateway::close, "procsocket-shutdown" + context.getContextPath().replace('/', '-'));
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
             if (config.devConsole()) {
                 console = ConsolePage.bytes();
             }
             log.info("server", "Serving using the container's WebSocket implementation, command '%s' (from %s)",
                     config.commandLabel(), source.name());
         }
-        FilterRegistration.Dynamic filter = context.addFilter("procsocket-upgrade", new UpgradeFilter(gateway, console));
+        FilterRegistration.Dynamic filter = context.addFilter("procsocket-upgrade", new UpgradeFilter(gateway, endpoint, console));
         filter.setAsyncSupported(true);
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down: the hook is running or has run; closing again is harmless.
+            }
+            shutdownHook = null;
+        }
         if (gateway != null) {
             // Undeploy, redeploy and shutdown all end here: every child's process group goes with the app.
             gateway.close();
@@ -69,6 +93,27 @@ public final class GatewayListener implements ServletContextListener {
             awaitQuietly(gateway.pumps());
             awaitQuietly(gateway.timer());
             gateway = null;
+            WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS);
+            Signals.release();
+        }
+    }
+
+    /**
+     * Registers the gateway endpoint at its fixed path. Tomcat's upgradeHttpToWebSocket would not need it,
+     * but Tyrus (Payara) only upgrades to endpoints it has registered. Reaching that path directly gains
+     * nothing: the endpoint serves only tickets the filter handed out, each once.
+     */
+    private void registerEndpoint(ServletContext context, ServerEndpointConfig endpoint) {
+        ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            gateway.close();
+            throw new IllegalStateException("procsocket: this container offers no Jakarta WebSocket ServerContainer");
+        }
+        try {
+            container.addEndpoint(endpoint);
+        } catch (DeploymentException e) {
+            gateway.close();
+            throw new IllegalStateException("procsocket: the container refused the gateway endpoint: " + e.getMessage(), e);
         }
     }
 

@@ -36,9 +36,9 @@ final class UpgradeFilter extends HttpFilter {
     private final transient ServerEndpointConfig endpoint;
     private final transient byte[] console;
 
-    UpgradeFilter(Gateway gateway, byte[] console) {
+    UpgradeFilter(Gateway gateway, ServerEndpointConfig endpoint, byte[] console) {
         this.gateway = gateway;
-        this.endpoint = gateway == null ? null : GatewayEndpoints.config(gateway);
+        this.endpoint = endpoint;
         this.console = console;
     }
 

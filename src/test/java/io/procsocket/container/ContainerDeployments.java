@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,12 +50,51 @@ final class ContainerDeployments {
         return Integer.parseInt(System.getProperty("procsocket.it.port"));
     }
 
-    static URI ws(String contextAndPath) {
-        return URI.create("ws://127.0.0.1:" + port() + contextAndPath);
+    /** ws://127.0.0.1:PORT/context/path... for a deployed context. */
+    static URI ws(String context, String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + portOf(context) + "/" + context + pathAndQuery);
     }
 
-    static URI http(String contextAndPath) {
-        return URI.create("http://127.0.0.1:" + port() + contextAndPath);
+    static URI http(String context, String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + portOf(context) + "/" + context + pathAndQuery);
+    }
+
+    /**
+     * The port a context is served on. One container serves every deployment on the configured port,
+     * except Payara Micro's Arquillian adapter, which boots one Payara Micro per deployment (auto-binding
+     * the next free port from the configured one): there the context is found by asking each port in
+     * the range for its welcome page. A context served nowhere yields the configured port (and a 404 or
+     * a refused connection there, which is what the tests then see).
+     */
+    static int portOf(String context) {
+        int first = port();
+        if (!Boolean.getBoolean("procsocket.it.portPerDeployment")) {
+            return first;
+        }
+        for (int p = first; p < first + PORT_RANGE; p++) {
+            if (serves(p, context)) {
+                return p;
+            }
+        }
+        return first;
+    }
+
+    private static final int PORT_RANGE = 20;
+    private static final HttpClient PROBE = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static boolean serves(int port, String context) {
+        try {
+            HttpResponse<String> r = PROBE.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/" + context + "/")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && r.body().contains("Procsocket is deployed");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The test script, written where the container (same machine, maybe another user) can run it. */
