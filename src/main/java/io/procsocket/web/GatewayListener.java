@@ -62,6 +62,11 @@ public final class GatewayListener implements ServletContextListener {
             gateway = new Gateway(config);
             endpoint = GatewayEndpoints.config(gateway);
             registerEndpoint(context, endpoint);
+            // The hook may run after the container has closed our class loader (Payara does, on SIGTERM):
+            // signal once now (signal 0, to the JVM's own pid as a group: harmless either way) so every
+            // class the kill path needs, JNA's included, is loaded while loading still works.
+            Signals.groupAlive(ProcessHandle.current().pid());
+            preload("io.procsocket.endpoint.CloseReasons");
             shutdownHook = new Thread(gateway::close, "procsocket-shutdown" + context.getContextPath().replace('/', '-'));
             Runtime.getRuntime().addShutdownHook(shutdownHook);
             if (config.devConsole()) {
@@ -77,11 +82,13 @@ public final class GatewayListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        boolean jvmExiting = false;
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException e) {
-                // The JVM is already shutting down: the hook is running or has run; closing again is harmless.
+                // The JVM is already shutting down: the hook is running too; closing twice is harmless.
+                jvmExiting = true;
             }
             shutdownHook = null;
         }
@@ -93,8 +100,10 @@ public final class GatewayListener implements ServletContextListener {
             awaitQuietly(gateway.pumps());
             awaitQuietly(gateway.timer());
             gateway = null;
-            WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS);
-            Signals.release();
+            if (!jvmExiting) {
+                WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS);
+                Signals.release();
+            }
         }
     }
 
@@ -114,6 +123,15 @@ public final class GatewayListener implements ServletContextListener {
         } catch (DeploymentException e) {
             gateway.close();
             throw new IllegalStateException("procsocket: the container refused the gateway endpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a class the shutdown path needs while this web application's class loader is still open. */
+    private static void preload(String className) {
+        try {
+            Class.forName(className, true, GatewayListener.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("procsocket: incomplete build, missing " + className, e);
         }
     }
 
