@@ -63,9 +63,10 @@ public final class GatewayListener implements ServletContextListener {
             endpoint = GatewayEndpoints.config(gateway);
             registerEndpoint(context, endpoint);
             // The hook may run after the container has closed our class loader (Payara does, on SIGTERM):
-            // signal once now (signal 0, to the JVM's own pid as a group: harmless either way) so every
-            // class the kill path needs, JNA's included, is loaded while loading still works.
-            Signals.groupAlive(ProcessHandle.current().pid());
+            // signal once now (signal 0 delivers nothing; the JVM's own pid as a group id, or 2 when the JVM
+            // is PID 1 in a container image) so every class the kill path needs, JNA's included, is loaded
+            // while loading still works.
+            Signals.groupAlive(Math.max(2, ProcessHandle.current().pid()));
             preload("io.procsocket.endpoint.CloseReasons");
             shutdownHook = new Thread(gateway::close, "procsocket-shutdown" + context.getContextPath().replace('/', '-'));
             Runtime.getRuntime().addShutdownHook(shutdownHook);
