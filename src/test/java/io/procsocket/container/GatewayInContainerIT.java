@@ -24,9 +24,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The same class runs once per container (Tomcat 10.1 and 11 embedded, Payara Micro 6, Debian's
  * tomcat10): the failsafe executions in pom.xml pick the container with -Darquillian.launch.
  */
+/*
+ * Every deployment is deployed by the test that uses it and undeployed when it ends: Payara Micro's adapter
+ * boots one Payara Micro per deployment and stops only the last one it started, so deployments managed by
+ * Arquillian (all deployed at once) would leave Payara JVMs running after the suite.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class GatewayInContainerIT {
+    private static final String PROCSOCKET = "procsocket";
+    private static final String BINARY = "binary";
+    private static final String LIMITED = "limited";
+    private static final String UNCONFIGURED = "unconfigured";
     private static final String UNDEPLOYED = "undeployed";
     private static final String REFUSED = "refused";
 
@@ -36,22 +45,22 @@ class GatewayInContainerIT {
     @ArquillianResource
     private Deployer deployer;
 
-    @Deployment(name = "procsocket", testable = false, order = 1)
+    @Deployment(name = PROCSOCKET, testable = false, managed = false)
     static WebArchive procsocket() {
         return ContainerDeployments.war("procsocket", ContainerDeployments.gatewayScript().toString());
     }
 
-    @Deployment(name = "binary", testable = false, order = 2)
+    @Deployment(name = BINARY, testable = false, managed = false)
     static WebArchive binary() {
         return ContainerDeployments.war("binary", "--binary cat");
     }
 
-    @Deployment(name = "limited", testable = false, order = 3)
+    @Deployment(name = LIMITED, testable = false, managed = false)
     static WebArchive limited() {
         return ContainerDeployments.war("limited", "--maxforks=1 " + ContainerDeployments.gatewayScript());
     }
 
-    @Deployment(name = "unconfigured", testable = false, order = 4)
+    @Deployment(name = UNCONFIGURED, testable = false, managed = false)
     static WebArchive unconfigured() {
         return ContainerDeployments.war("unconfigured", null);
     }
@@ -68,14 +77,16 @@ class GatewayInContainerIT {
 
     @Test
     void textMessagesAreLinesBothWays() throws Exception {
-        ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws("procsocket", "/cat"));
-        ws.send("hello");
-        assertEquals("hello", ws.nextText());
-        ws.send("two\nlines");
-        assertEquals("two", ws.nextText());
-        assertEquals("lines", ws.nextText());
-        ws.close();
-        assertEquals(1000, ws.awaitClose().code());
+        deployedWhile(PROCSOCKET, () -> {
+            ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/cat"));
+            ws.send("hello");
+            assertEquals("hello", ws.nextText());
+            ws.send("two\nlines");
+            assertEquals("two", ws.nextText());
+            assertEquals("lines", ws.nextText());
+            ws.close();
+            assertEquals(1000, ws.awaitClose().code());
+        });
     }
 
     @Test
@@ -84,73 +95,91 @@ class GatewayInContainerIT {
         for (int i = 0; i < all.length; i++) {
             all[i] = (byte) i;
         }
-        ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws("binary", "/"));
-        ws.send(all);
-        // Chunk boundaries follow the pipe, so collect until every byte is back.
-        ByteArrayOutputStream back = new ByteArrayOutputStream();
-        while (back.size() < all.length) {
-            back.writeBytes(ws.nextBinary());
-        }
-        assertArrayEquals(all, back.toByteArray());
-        ws.close();
-        assertEquals(1000, ws.awaitClose().code());
+        deployedWhile(BINARY, () -> {
+            ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws(BINARY, "/"));
+            ws.send(all);
+            // Chunk boundaries follow the pipe, so collect until every byte is back.
+            ByteArrayOutputStream back = new ByteArrayOutputStream();
+            while (back.size() < all.length) {
+                back.writeBytes(ws.nextBinary());
+            }
+            assertArrayEquals(all, back.toByteArray());
+            ws.close();
+            assertEquals(1000, ws.awaitClose().code());
+        });
     }
 
     @Test
     void environmentDescribesTheRequestUnderTheContextPath() throws Exception {
-        ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws("procsocket", "/env/x%20y?a=1&b=2"));
-        List<String> env = ws.textsUntilClose();
-        assertTrue(env.contains("SCRIPT_NAME=/procsocket/"), () -> "SCRIPT_NAME: " + env);
-        assertTrue(env.contains("PATH_INFO=/env/x y"), () -> "PATH_INFO: " + env);
-        assertTrue(env.contains("QUERY_STRING=a=1&b=2"), () -> "QUERY_STRING: " + env);
-        assertTrue(env.contains("REQUEST_URI=/procsocket/env/x%20y?a=1&b=2"), () -> "REQUEST_URI: " + env);
-        assertTrue(env.contains("HTTP_HOST=127.0.0.1:" + ContainerDeployments.portOf("procsocket")), () -> "HTTP_HOST: " + env);
-        assertTrue(env.contains("REMOTE_ADDR=127.0.0.1"), () -> "REMOTE_ADDR: " + env);
-        assertTrue(env.contains("SERVER_PORT=" + ContainerDeployments.portOf("procsocket")), () -> "SERVER_PORT: " + env);
-        assertTrue(env.stream().noneMatch(l -> l.startsWith("CATALINA_") || l.startsWith("JAVA_HOME=")),
-                () -> "the container's own environment leaked: " + env);
+        deployedWhile(PROCSOCKET, () -> {
+            int port = ContainerDeployments.portOf(PROCSOCKET);
+            ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/env/x%20y?a=1&b=2"));
+            List<String> env = ws.textsUntilClose();
+            assertTrue(env.contains("SCRIPT_NAME=/procsocket/"), () -> "SCRIPT_NAME: " + env);
+            assertTrue(env.contains("PATH_INFO=/env/x y"), () -> "PATH_INFO: " + env);
+            assertTrue(env.contains("QUERY_STRING=a=1&b=2"), () -> "QUERY_STRING: " + env);
+            assertTrue(env.contains("REQUEST_URI=/procsocket/env/x%20y?a=1&b=2"), () -> "REQUEST_URI: " + env);
+            assertTrue(env.contains("HTTP_HOST=127.0.0.1:" + port), () -> "HTTP_HOST: " + env);
+            assertTrue(env.contains("REMOTE_ADDR=127.0.0.1"), () -> "REMOTE_ADDR: " + env);
+            assertTrue(env.contains("SERVER_PORT=" + port), () -> "SERVER_PORT: " + env);
+            assertTrue(env.stream().noneMatch(l -> l.startsWith("CATALINA_") || l.startsWith("JAVA_HOME=")),
+                    () -> "the container's own environment leaked: " + env);
+        });
     }
 
     @Test
-    void exitZeroClosesWith1000() throws Exception {
-        ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws("procsocket", "/done"));
-        assertEquals("done", ws.nextText());
-        ContainerPeer.Close close = ws.awaitClose();
-        assertEquals(1000, close.code());
-        assertEquals("exit status 0", close.reason());
-    }
+    void exitStatusBecomesTheCloseCode1000Or1011() throws Exception {
+        deployedWhile(PROCSOCKET, () -> {
+            ContainerPeer ok = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/done"));
+            assertEquals("done", ok.nextText());
+            assertEquals(new ContainerPeer.Close(1000, "exit status 0"), ok.awaitClose());
 
-    @Test
-    void nonZeroExitClosesWith1011AndTheStatus() throws Exception {
-        ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws("procsocket", "/fail"));
-        assertEquals("failing", ws.nextText());
-        ContainerPeer.Close close = ws.awaitClose();
-        assertEquals(1011, close.code());
-        assertEquals("exit status 3", close.reason());
+            ContainerPeer failing = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/fail"));
+            assertEquals("failing", failing.nextText());
+            assertEquals(new ContainerPeer.Close(1011, "exit status 3"), failing.awaitClose());
+        });
     }
 
     @Test
     void upgradeBeyondMaxforksIsRefusedWith429() throws Exception {
-        ContainerPeer first = ContainerPeer.connect(ContainerDeployments.ws("limited", "/cat"));
-        first.send("running");
-        assertEquals("running", first.nextText());
-        RawHandshake.Response second = RawHandshake.get(ContainerDeployments.http("limited", "/cat"));
-        assertEquals(429, second.status());
-        first.close();
-        assertEquals(1000, first.awaitClose().code());
+        deployedWhile(LIMITED, () -> {
+            ContainerPeer first = ContainerPeer.connect(ContainerDeployments.ws(LIMITED, "/cat"));
+            first.send("running");
+            assertEquals("running", first.nextText());
+            RawHandshake.Response second = RawHandshake.get(ContainerDeployments.http(LIMITED, "/cat"));
+            assertEquals(429, second.status());
+            first.close();
+            assertEquals(1000, first.awaitClose().code());
+        });
     }
 
     @Test
     void unconfiguredWarDeploysExplainsItselfAndRefusesUpgradesWith503() throws Exception {
-        HttpResponse<String> welcome = HTTP.send(
-                HttpRequest.newBuilder(ContainerDeployments.http("unconfigured", "/")).timeout(ContainerPeer.WAIT).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, welcome.statusCode());
-        assertTrue(welcome.body().contains("procsocket.args") && welcome.body().contains("PROCSOCKET_ARGS"),
-                "the welcome page says how to configure");
-        RawHandshake.Response upgrade = RawHandshake.get(ContainerDeployments.http("unconfigured", "/anything"));
-        assertEquals(503, upgrade.status());
-        assertTrue(upgrade.body().contains("not configured"), upgrade.body());
+        deployedWhile(UNCONFIGURED, () -> {
+            HttpResponse<String> welcome = HTTP.send(HttpRequest.newBuilder(
+                    ContainerDeployments.http(UNCONFIGURED, "/")).timeout(ContainerPeer.WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, welcome.statusCode());
+            assertTrue(welcome.body().contains("procsocket.args") && welcome.body().contains("PROCSOCKET_ARGS"),
+                    "the welcome page says how to configure");
+            RawHandshake.Response upgrade = RawHandshake.get(ContainerDeployments.http(UNCONFIGURED, "/anything"));
+            assertEquals(503, upgrade.status());
+            assertTrue(upgrade.body().contains("not configured"), upgrade.body());
+        });
+    }
+
+    /** A test body that may throw anything; the deployment is undeployed however it ends. */
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private void deployedWhile(String deployment, Body body) throws Exception {
+        deployer.deploy(deployment);
+        try {
+            body.run();
+        } finally {
+            deployer.undeploy(deployment);
+        }
     }
 
     @Test
