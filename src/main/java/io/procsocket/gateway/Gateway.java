@@ -129,7 +129,10 @@ public final class Gateway implements AutoCloseable {
         for (ChildProcess child : live) {
             long left = deadline - System.nanoTime();
             try {
-                if (left <= 0 || child.awaitExit(TimeUnit.NANOSECONDS.toMillis(left)) < 0) {
+                // The leader may die at SIGINT while a background grandchild (which ignores SIGINT) lives on;
+                // the timer that would send it SIGTERM stops below, so whatever is left of the group goes now.
+                if (left <= 0 || child.awaitExit(TimeUnit.NANOSECONDS.toMillis(left)) < 0
+                        || Signals.groupAlive(child.pid())) {
                     Signals.signalGroup(child.pid(), Signals.SIGKILL);
                 }
             } catch (InterruptedException e) {

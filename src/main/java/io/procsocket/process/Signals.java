@@ -49,6 +49,19 @@ public final class Signals {
         return signalGroup(pgid, 0);
     }
 
+    /**
+     * Lets go of libc's JNA binding when a web application is undeployed: JNA's cleaner thread (started by
+     * this class loader) ends once nothing is registered with it, instead of pinning the old class loader.
+     * Signals sent afterwards (there should be none) would go through /bin/kill's fallback path only if
+     * JNA failed to load, so this is for undeploy only.
+     */
+    public static void release() {
+        if (LIBC != null && java.lang.reflect.Proxy.isProxyClass(LIBC.getClass())
+                && java.lang.reflect.Proxy.getInvocationHandler(LIBC) instanceof Library.Handler handler) {
+            handler.getNativeLibrary().dispose();
+        }
+    }
+
     private static boolean killCommand(long pgid, int signal) {
         try {
             Process p = new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid)

@@ -51,7 +51,9 @@ class PackagedWarIT {
                 List.of("--port=" + port, "--loglevel=loud", "examples/count.sh"),
                 List.of("--port=" + port, "--closems=-1", "examples/count.sh"),
                 List.of("--port=" + port, "no-such-command-anywhere"),
-                List.of("--port=" + port, "--dir=/tmp"),
+                List.of("--port=" + port, "--dir=/tmp", "examples/count.sh"),
+                List.of("--port=" + port, "--passstderr", "--binary", "cat"),
+                List.of("--port=" + port, "--devconsole", "--staticdir=/tmp", "cat"),
                 List.of("--port=" + port),
                 List.of("--port"));
         for (List<String> args : bad) {

@@ -1,0 +1,73 @@
+package io.procsocket.web;
+
+import io.procsocket.config.CommandLine;
+import io.procsocket.config.Config;
+import io.procsocket.config.UsageException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command-line flags of a deployed WAR, as one string. Looked up in a fixed order so an operator
+ * can always tell which one won: the servlet context parameter (web.xml, a Tomcat context file, Payara's
+ * context params: no rebuild needed), then the system property, then the environment variable.
+ */
+public final class ContainerArgs {
+    public static final String CONTEXT_PARAM = "procsocket.args";
+    public static final String SYSTEM_PROPERTY = "procsocket.args";
+    public static final String ENVIRONMENT_VARIABLE = "PROCSOCKET_ARGS";
+
+    /** Where the flags came from (for the log line) and the flags themselves. */
+    public record Source(String name, String value) { }
+
+    private ContainerArgs() { }
+
+    /** The first non-blank configuration string, or null when the WAR was deployed without one. */
+    public static Source find(String contextParam, String systemProperty, String environmentVariable) {
+        if (!isBlank(contextParam)) {
+            return new Source("context parameter " + CONTEXT_PARAM, contextParam);
+        }
+        if (!isBlank(systemProperty)) {
+            return new Source("system property " + SYSTEM_PROPERTY, systemProperty);
+        }
+        if (!isBlank(environmentVariable)) {
+            return new Source("environment variable " + ENVIRONMENT_VARIABLE, environmentVariable);
+        }
+        return null;
+    }
+
+    /**
+     * The config for a container. Flags that the container owns (ports, addresses, TLS) are refused
+     * rather than ignored: a user who wrote --port=9000 must not believe it took effect.
+     */
+    public static Config parse(String line, Map<String, String> environment, Path workingDir) throws UsageException {
+        List<String> words = CommandLine.split(line);
+        refuseContainerOwned(words);
+        CommandLine.Parsed parsed = CommandLine.parse(words, environment, workingDir);
+        if (parsed.action() != CommandLine.Action.RUN) {
+            throw new UsageException("--" + parsed.action().name().toLowerCase(java.util.Locale.ROOT)
+                    + " has no meaning inside a servlet container; give flags and a COMMAND");
+        }
+        return parsed.config();
+    }
+
+    /** Checks the flag words (those before COMMAND) against {@link CommandLine#CONTAINER_OWNED}. */
+    static void refuseContainerOwned(List<String> words) throws UsageException {
+        for (String word : words) {
+            if (word.equals("--") || !word.startsWith("-") || word.equals("-")) {
+                return;
+            }
+            String body = word.startsWith("--") ? word.substring(2) : word.substring(1);
+            int eq = body.indexOf('=');
+            String name = eq >= 0 ? body.substring(0, eq) : body;
+            if (CommandLine.CONTAINER_OWNED.contains(name)) {
+                throw new UsageException("--" + name + " belongs to the servlet container (configure its connector "
+                        + "instead) and is refused inside a deployed WAR");
+            }
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

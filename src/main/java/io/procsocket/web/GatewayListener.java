@@ -1,0 +1,146 @@
+package io.procsocket.web;
+
+import io.procsocket.config.Config;
+import io.procsocket.config.UsageException;
+import io.procsocket.endpoint.GatewayEndpoints;
+import io.procsocket.gateway.Gateway;
+import io.procsocket.log.GatewayLevel;
+import io.procsocket.log.GatewayLog;
+import io.procsocket.process.Signals;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts and stops the gateway with the web application (declared in WEB-INF/web.xml). Reads the
+ * flags, builds the {@link Gateway}, and puts the {@link UpgradeFilter} in front of everything. A bad
+ * configuration fails the deployment (the exception) after saying why (the log line); no configuration
+ * at all deploys a WAR whose welcome page explains how to configure it.
+ */
+public final class GatewayListener implements ServletContextListener {
+    /** Pump threads end once their child's pipes close, which close() has just forced. */
+    private static final long THREAD_STOP_WAIT_SECONDS = 5;
+
+    private Gateway gateway;
+    /**
+     * Ends the children if the container's JVM is stopped without undeploying us first (Payara Micro
+     * stopped by a signal does exactly that); removed again on a normal undeploy so the old class loader
+     * is not kept alive by the JVM's hook list.
+     */
+    private Thread shutdownHook;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        GatewayLog log = GatewayLog.root().with("context", context.getContextPath());
+        ContainerArgs.Source source = ContainerArgs.find(context.getInitParameter(ContainerArgs.CONTEXT_PARAM),
+                System.getProperty(ContainerArgs.SYSTEM_PROPERTY), System.getenv(ContainerArgs.ENVIRONMENT_VARIABLE));
+        byte[] console = null;
+        ServerEndpointConfig endpoint = null;
+        if (source == null) {
+            log.info("server", "Not configured: upgrades are refused with 503 until %s, system property %s or "
+                    + "environment variable %s gives a command", ContainerArgs.CONTEXT_PARAM,
+                    ContainerArgs.SYSTEM_PROPERTY, ContainerArgs.ENVIRONMENT_VARIABLE);
+        } else {
+            Config config;
+            try {
+                config = ContainerArgs.parse(source.value(), System.getenv(), Path.of("").toAbsolutePath());
+            } catch (UsageException e) {
+                log.fatal("server", "Refusing to deploy, bad %s: %s", source.name(), e.getMessage());
+                throw new IllegalStateException("procsocket: bad " + source.name() + ": " + e.getMessage());
+            }
+            GatewayLog.logger().setLevel(GatewayLevel.of(config.logLevel()));
+            gateway = new Gateway(config);
+            endpoint = GatewayEndpoints.config(gateway);
+            registerEndpoint(context, endpoint);
+            // The hook may run after the container has closed our class loader (Payara does, on SIGTERM):
+            // signal once now (signal 0 delivers nothing; the JVM's own pid as a group id, or 2 when the JVM
+            // is PID 1 in a container image) so every class the kill path needs, JNA's included, is loaded
+            // while loading still works.
+            Signals.groupAlive(Math.max(2, ProcessHandle.current().pid()));
+            preload("io.procsocket.endpoint.CloseReasons");
+            shutdownHook = new Thread(gateway::close, "procsocket-shutdown" + context.getContextPath().replace('/', '-'));
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            if (config.devConsole()) {
+                console = ConsolePage.bytes();
+            }
+            log.info("server", "Serving using the container's WebSocket implementation, command '%s' (from %s)",
+                    config.commandLabel(), source.name());
+        }
+        FilterRegistration.Dynamic filter = context.addFilter("procsocket-upgrade", new UpgradeFilter(gateway, endpoint, console));
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        boolean jvmExiting = false;
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down: the hook is running too; closing twice is harmless.
+                jvmExiting = true;
+            }
+            shutdownHook = null;
+        }
+        if (gateway != null) {
+            // Undeploy, redeploy and shutdown all end here: every child's process group goes with the app.
+            gateway.close();
+            // close() only asks the threads to stop; wait for them so the container's leak check
+            // (run right after this) finds none left holding the web application's class loader.
+            awaitQuietly(gateway.pumps());
+            awaitQuietly(gateway.timer());
+            gateway = null;
+            if (!jvmExiting) {
+                WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS);
+                Signals.release();
+            }
+        }
+    }
+
+    /**
+     * Registers the gateway endpoint at its fixed path. Tomcat's upgradeHttpToWebSocket would not need it,
+     * but Tyrus (Payara) only upgrades to endpoints it has registered. Reaching that path directly gains
+     * nothing: the endpoint serves only tickets the filter handed out, each once.
+     */
+    private void registerEndpoint(ServletContext context, ServerEndpointConfig endpoint) {
+        ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            gateway.close();
+            throw new IllegalStateException("procsocket: this container offers no Jakarta WebSocket ServerContainer");
+        }
+        try {
+            container.addEndpoint(endpoint);
+        } catch (DeploymentException e) {
+            gateway.close();
+            throw new IllegalStateException("procsocket: the container refused the gateway endpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a class the shutdown path needs while this web application's class loader is still open. */
+    private static void preload(String className) {
+        try {
+            Class.forName(className, true, GatewayListener.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("procsocket: incomplete build, missing " + className, e);
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService threads) {
+        try {
+            threads.awaitTermination(THREAD_STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

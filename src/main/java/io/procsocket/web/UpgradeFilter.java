@@ -1,0 +1,105 @@
+package io.procsocket.web;
+
+import io.procsocket.endpoint.GatewayEndpoints;
+import io.procsocket.gateway.Admission;
+import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.gateway.Refusal;
+import io.procsocket.log.GatewayLog;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The front door inside a servlet container, the twin of the standalone Grizzly guard: every
+ * WebSocket upgrade is admitted or refused here with a real HTTP status, and admitted ones are handed
+ * to the container's own WebSocket implementation (Jakarta WebSocket 2.1 upgradeHttpToWebSocket),
+ * so no endpoint path has to match "any path". Other requests go on to the container (welcome page),
+ * or get the dev console.
+ */
+final class UpgradeFilter extends HttpFilter {
+    private static final long serialVersionUID = 1L;
+    static final Refusal NOT_CONFIGURED = new Refusal(503, "503 Service Unavailable: procsocket is not configured; "
+            + "set the context parameter or system property procsocket.args, or the environment variable "
+            + "PROCSOCKET_ARGS, to its command line (for example: --devconsole /path/to/script.sh)\n");
+
+    /** Null when the WAR was deployed without configuration. */
+    private final transient Gateway gateway;
+    private final transient ServerEndpointConfig endpoint;
+    private final transient byte[] console;
+
+    UpgradeFilter(Gateway gateway, ServerEndpointConfig endpoint, byte[] console) {
+        this.gateway = gateway;
+        this.endpoint = endpoint;
+        this.console = console;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            if (console != null && "GET".equals(request.getMethod())) {
+                serveConsole(request, response);
+                return;
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        if (gateway == null) {
+            refuse(response, NOT_CONFIGURED);
+            return;
+        }
+        HandshakeInfo info = ServletRequests.handshakeInfo(request);
+        if (info == null) {
+            refuse(response, Refusal.BAD_REQUEST);
+            return;
+        }
+        Admission admission = gateway.admit(info);
+        if (!admission.accepted()) {
+            refuse(response, admission.refusal());
+            return;
+        }
+        ServerContainer container = (ServerContainer) request.getServletContext()
+                .getAttribute(ServerContainer.class.getName());
+        try {
+            container.upgradeHttpToWebSocket(request, response, endpoint,
+                    Map.of(GatewayEndpoints.TICKET, admission.ticket()));
+        } catch (DeploymentException e) {
+            GatewayLog.root().with("url", info.logUrl()).with("remote", info.remoteAddr())
+                    .error("http", "the container refused the upgrade: %s", e.getMessage());
+            if (!response.isCommitted()) {
+                refuse(response, new Refusal(500, "500 Internal Server Error\n"));
+            }
+        }
+    }
+
+    private void serveConsole(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String query = request.getQueryString();
+        GatewayLog.root()
+                .with("url", request.getRequestURL() + (query == null ? "" : "?" + query))
+                .with("remote", request.getRemoteAddr())
+                .access("http", "DEVCONSOLE");
+        response.setStatus(200);
+        response.setContentType("text/html; charset=utf-8");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(console.length);
+        response.getOutputStream().write(console);
+    }
+
+    private static void refuse(HttpServletResponse response, Refusal refusal) throws IOException {
+        byte[] body = refusal.body().getBytes(StandardCharsets.UTF_8);
+        response.setStatus(refusal.status());
+        response.setContentType("text/plain; charset=utf-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}

@@ -1,0 +1,226 @@
+package io.procsocket.container;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The gateway inside a real servlet container, through the container's own WebSocket implementation.
+ * The same class runs once per container (Tomcat 10.1 and 11 embedded, Payara Micro 6, Debian's
+ * tomcat10): the failsafe executions in pom.xml pick the container with -Darquillian.launch.
+ */
+/*
+ * Every deployment is deployed by the test that uses it and undeployed when it ends: Payara Micro's adapter
+ * boots one Payara Micro per deployment and stops only the last one it started, so deployments managed by
+ * Arquillian (all deployed at once) would leave Payara JVMs running after the suite.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class GatewayInContainerIT {
+    private static final String PROCSOCKET = "procsocket";
+    private static final String BINARY = "binary";
+    private static final String LIMITED = "limited";
+    private static final String UNCONFIGURED = "unconfigured";
+    private static final String UNDEPLOYED = "undeployed";
+    private static final String REFUSED = "refused";
+
+    /** HTTP/1.1 only: the default h2c upgrade attempt is not what a browser sends and not what is tested here. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @Deployment(name = PROCSOCKET, testable = false, managed = false)
+    static WebArchive procsocket() {
+        return ContainerDeployments.war("procsocket", ContainerDeployments.gatewayScript().toString());
+    }
+
+    @Deployment(name = BINARY, testable = false, managed = false)
+    static WebArchive binary() {
+        return ContainerDeployments.war("binary", "--binary cat");
+    }
+
+    @Deployment(name = LIMITED, testable = false, managed = false)
+    static WebArchive limited() {
+        return ContainerDeployments.war("limited", "--maxforks=1 " + ContainerDeployments.gatewayScript());
+    }
+
+    @Deployment(name = UNCONFIGURED, testable = false, managed = false)
+    static WebArchive unconfigured() {
+        return ContainerDeployments.war("unconfigured", null);
+    }
+
+    @Deployment(name = UNDEPLOYED, testable = false, managed = false)
+    static WebArchive undeployed() {
+        return ContainerDeployments.war(UNDEPLOYED, ContainerDeployments.gatewayScript().toString());
+    }
+
+    @Deployment(name = REFUSED, testable = false, managed = false)
+    static WebArchive refused() {
+        return ContainerDeployments.war(REFUSED, "--port=9000 cat");
+    }
+
+    @Test
+    void textMessagesAreLinesBothWays() throws Exception {
+        deployedWhile(PROCSOCKET, () -> {
+            ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/cat"));
+            ws.send("hello");
+            assertEquals("hello", ws.nextText());
+            ws.send("two\nlines");
+            assertEquals("two", ws.nextText());
+            assertEquals("lines", ws.nextText());
+            ws.close();
+            assertEquals(1000, ws.awaitClose().code());
+        });
+    }
+
+    @Test
+    void binaryBytesComeBackExactAndInOrder() throws Exception {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        deployedWhile(BINARY, () -> {
+            ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws(BINARY, "/"));
+            ws.send(all);
+            // Chunk boundaries follow the pipe, so collect until every byte is back.
+            ByteArrayOutputStream back = new ByteArrayOutputStream();
+            while (back.size() < all.length) {
+                back.writeBytes(ws.nextBinary());
+            }
+            assertArrayEquals(all, back.toByteArray());
+            ws.close();
+            assertEquals(1000, ws.awaitClose().code());
+        });
+    }
+
+    @Test
+    void environmentDescribesTheRequestUnderTheContextPath() throws Exception {
+        deployedWhile(PROCSOCKET, () -> {
+            int port = ContainerDeployments.portOf(PROCSOCKET);
+            ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/env/x%20y?a=1&b=2"));
+            List<String> env = ws.textsUntilClose();
+            assertTrue(env.contains("SCRIPT_NAME=/procsocket/"), () -> "SCRIPT_NAME: " + env);
+            assertTrue(env.contains("PATH_INFO=/env/x y"), () -> "PATH_INFO: " + env);
+            assertTrue(env.contains("QUERY_STRING=a=1&b=2"), () -> "QUERY_STRING: " + env);
+            assertTrue(env.contains("REQUEST_URI=/procsocket/env/x%20y?a=1&b=2"), () -> "REQUEST_URI: " + env);
+            assertTrue(env.contains("HTTP_HOST=127.0.0.1:" + port), () -> "HTTP_HOST: " + env);
+            assertTrue(env.contains("REMOTE_ADDR=127.0.0.1"), () -> "REMOTE_ADDR: " + env);
+            assertTrue(env.contains("SERVER_PORT=" + port), () -> "SERVER_PORT: " + env);
+            assertTrue(env.stream().noneMatch(l -> l.startsWith("CATALINA_") || l.startsWith("JAVA_HOME=")),
+                    () -> "the container's own environment leaked: " + env);
+        });
+    }
+
+    @Test
+    void exitStatusBecomesTheCloseCode1000Or1011() throws Exception {
+        deployedWhile(PROCSOCKET, () -> {
+            ContainerPeer ok = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/done"));
+            assertEquals("done", ok.nextText());
+            assertEquals(new ContainerPeer.Close(1000, "exit status 0"), ok.awaitClose());
+
+            ContainerPeer failing = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/fail"));
+            assertEquals("failing", failing.nextText());
+            assertEquals(new ContainerPeer.Close(1011, "exit status 3"), failing.awaitClose());
+        });
+    }
+
+    @Test
+    void upgradeBeyondMaxforksIsRefusedWith429() throws Exception {
+        deployedWhile(LIMITED, () -> {
+            ContainerPeer first = ContainerPeer.connect(ContainerDeployments.ws(LIMITED, "/cat"));
+            first.send("running");
+            assertEquals("running", first.nextText());
+            RawHandshake.Response second = RawHandshake.get(ContainerDeployments.http(LIMITED, "/cat"));
+            assertEquals(429, second.status());
+            first.close();
+            assertEquals(1000, first.awaitClose().code());
+        });
+    }
+
+    @Test
+    void unconfiguredWarDeploysExplainsItselfAndRefusesUpgradesWith503() throws Exception {
+        deployedWhile(UNCONFIGURED, () -> {
+            HttpResponse<String> welcome = HTTP.send(HttpRequest.newBuilder(
+                    ContainerDeployments.http(UNCONFIGURED, "/")).timeout(ContainerPeer.WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, welcome.statusCode());
+            assertTrue(welcome.body().contains("procsocket.args") && welcome.body().contains("PROCSOCKET_ARGS"),
+                    "the welcome page says how to configure");
+            RawHandshake.Response upgrade = RawHandshake.get(ContainerDeployments.http(UNCONFIGURED, "/anything"));
+            assertEquals(503, upgrade.status());
+            assertTrue(upgrade.body().contains("not configured"), upgrade.body());
+        });
+    }
+
+    /** A test body that may throw anything; the deployment is undeployed however it ends. */
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private void deployedWhile(String deployment, Body body) throws Exception {
+        deployer.deploy(deployment);
+        try {
+            body.run();
+        } finally {
+            deployer.undeploy(deployment);
+        }
+    }
+
+    @Test
+    void containerOwnedFlagFailsTheDeployment() throws Exception {
+        boolean deployFailed = false;
+        try {
+            deployer.deploy(REFUSED);
+        } catch (RuntimeException e) {
+            deployFailed = true;
+        }
+        try {
+            // Some adapters report the failed start, others only show it: either way nothing may serve there.
+            HttpResponse<String> page = HTTP.send(
+                    HttpRequest.newBuilder(ContainerDeployments.http(REFUSED, "/")).timeout(ContainerPeer.WAIT)
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(deployFailed || page.statusCode() == 404,
+                    "a WAR given --port must not deploy, got HTTP " + page.statusCode());
+            assertNotEquals(200, page.statusCode());
+        } finally {
+            if (!deployFailed) {
+                deployer.undeploy(REFUSED);
+            }
+        }
+    }
+
+    @Test
+    void undeployEndsEveryChildProcessGroupAndRedeployServesAgain() throws Exception {
+        for (int round = 1; round <= 2; round++) {
+            deployer.deploy(UNDEPLOYED);
+            ContainerPeer ws = ContainerPeer.connect(ContainerDeployments.ws(UNDEPLOYED, "/hold"));
+            String[] pids = ws.nextText().split(" ");
+            assertEquals("pids", pids[0]);
+            long child = Long.parseLong(pids[1]);
+            long grandchild = Long.parseLong(pids[2]);
+            assertTrue(ProcessState.running(child) && ProcessState.running(grandchild), "both started");
+
+            deployer.undeploy(UNDEPLOYED);
+
+            ws.awaitClose();
+            ProcessState.awaitGone(child, ContainerPeer.WAIT);
+            ProcessState.awaitGone(grandchild, ContainerPeer.WAIT);
+        }
+    }
+}

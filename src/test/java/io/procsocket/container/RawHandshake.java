@@ -1,0 +1,92 @@
+package io.procsocket.container;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A WebSocket opening handshake written by hand over a socket, to read a refusal exactly as sent
+ * (status and body): java.net.http reports a refused handshake without its body.
+ */
+final class RawHandshake {
+    /** The response's status code and body. */
+    record Response(int status, String body) { }
+
+    private RawHandshake() { }
+
+    static Response get(URI http) throws IOException {
+        try (Socket socket = new Socket(http.getHost(), http.getPort())) {
+            socket.setSoTimeout((int) ContainerPeer.WAIT.toMillis());
+            String request = "GET " + http.getRawPath() + " HTTP/1.1\r\n"
+                    + "Host: " + http.getHost() + ":" + http.getPort() + "\r\n"
+                    + "Upgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n"
+                    + "\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return read(socket.getInputStream());
+        }
+    }
+
+    private static Response read(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.write(b);
+            byte[] h = head.toByteArray();
+            int n = h.length;
+            if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+                break;
+            }
+        }
+        String headers = head.toString(StandardCharsets.ISO_8859_1);
+        String[] lines = headers.split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        int length = -1;
+        boolean chunked = false;
+        for (String line : lines) {
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        byte[] body;
+        if (length >= 0) {
+            body = in.readNBytes(length);
+        } else if (chunked) {
+            body = readChunked(in);
+        } else {
+            body = new byte[0];
+        }
+        return new Response(status, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readChunked(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            StringBuilder size = new StringBuilder();
+            int b;
+            while ((b = in.read()) >= 0 && b != '\n') {
+                if (b != '\r') {
+                    size.append((char) b);
+                }
+            }
+            int n = Integer.parseInt(size.toString().split(";")[0].trim(), 16);
+            if (n == 0) {
+                return body.toByteArray();
+            }
+            body.writeBytes(in.readNBytes(n));
+            in.read();
+            in.read();
+        }
+    }
+}
