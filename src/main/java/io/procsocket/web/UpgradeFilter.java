@@ -42,9 +42,20 @@ final class UpgradeFilter extends HttpFilter {
         this.console = console;
     }
 
+    /**
+     * The executable WAR's launcher (Spring Boot's loader) sits at the archive root, where a container
+     * would serve its class files as static content; they are of no use to a browser.
+     */
+    static final String LAUNCHER_CLASSES = "/org/springframework/boot/loader/";
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        String below = request.getRequestURI().substring(request.getContextPath().length());
+        if (below.startsWith(LAUNCHER_CLASSES)) {
+            refuse(response, Refusal.NOT_FOUND);
+            return;
+        }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             if (console != null && "GET".equals(request.getMethod())) {
                 serveConsole(request, response);

@@ -165,6 +165,10 @@ class GatewayInContainerIT {
             RawHandshake.Response upgrade = RawHandshake.get(ContainerDeployments.http(UNCONFIGURED, "/anything"));
             assertEquals(503, upgrade.status());
             assertTrue(upgrade.body().contains("not configured"), upgrade.body());
+            HttpResponse<String> launcher = HTTP.send(HttpRequest.newBuilder(ContainerDeployments.http(UNCONFIGURED,
+                    "/org/springframework/boot/loader/launch/WarLauncher.class")).timeout(ContainerPeer.WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, launcher.statusCode(), "the executable WAR's launcher classes are not served");
         });
     }
 
