@@ -15,6 +15,11 @@ public final class GatewayLog {
     public static final String LOGGER_NAME = "io.procsocket";
     private static final Logger LOGGER = Logger.getLogger(LOGGER_NAME);
     private static final GatewayLog ROOT = new GatewayLog(List.of());
+    /**
+     * In a servlet container the container's own formatter writes our records and knows nothing of
+     * categories and key:'value' pairs, so they are put into the message text instead of being lost.
+     */
+    private static volatile boolean inline;
 
     private final List<String[]> pairs;
 
@@ -25,6 +30,15 @@ public final class GatewayLog {
     /** The JUL logger behind every scope; held here so its level is never lost to garbage collection. */
     public static Logger logger() {
         return LOGGER;
+    }
+
+    /** Inside a servlet container: carry category and pairs in the message text (see {@link #inline}). */
+    public static void inlineAssociations() {
+        inline(true);
+    }
+
+    static void inline(boolean on) {
+        inline = on;
     }
 
     public static GatewayLog root() {
@@ -70,7 +84,8 @@ public final class GatewayLog {
         if (!LOGGER.isLoggable(level)) {
             return;
         }
-        LogRecord record = new LogRecord(level, args.length == 0 ? format : String.format(format, args));
+        String text = args.length == 0 ? format : String.format(format, args);
+        LogRecord record = new LogRecord(level, inline ? category + " | " + associations() + " | " + text : text);
         record.setLoggerName(LOGGER_NAME);
         record.setParameters(new Object[] {category, associations()});
         LOGGER.log(record);

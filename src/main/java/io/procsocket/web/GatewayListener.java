@@ -41,6 +41,7 @@ public final class GatewayListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
+        GatewayLog.inlineAssociations();
         GatewayLog log = GatewayLog.root().with("context", context.getContextPath());
         ContainerArgs.Source source = ContainerArgs.find(context.getInitParameter(ContainerArgs.CONTEXT_PARAM),
                 System.getProperty(ContainerArgs.SYSTEM_PROPERTY), System.getenv(ContainerArgs.ENVIRONMENT_VARIABLE));
