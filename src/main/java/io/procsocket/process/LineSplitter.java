@@ -20,7 +20,8 @@ public final class LineSplitter {
             throw new IllegalArgumentException("maxLineBytes must hold one character");
         }
         this.maxLineBytes = maxLineBytes;
-        this.pending = new byte[Math.min(maxLineBytes, 8192)];
+        // Starts small: most lines are short and the buffer lives as long as the connection; it doubles on need.
+        this.pending = new byte[Math.min(maxLineBytes, 256)];
     }
 
     /** Feeds bytes just read; calls {@code lines} once for every complete (or over-long) line. */
