@@ -1,11 +1,13 @@
 package io.procsocket.conformance;
 
-import static io.procsocket.conformance.RawWebSocket.BINARY;
-import static io.procsocket.conformance.RawWebSocket.CLOSE;
-import static io.procsocket.conformance.RawWebSocket.CONTINUATION;
-import static io.procsocket.conformance.RawWebSocket.PING;
-import static io.procsocket.conformance.RawWebSocket.PONG;
-import static io.procsocket.conformance.RawWebSocket.TEXT;
+import io.procsocket.testing.RawWebSocket;
+
+import static io.procsocket.testing.RawWebSocket.BINARY;
+import static io.procsocket.testing.RawWebSocket.CLOSE;
+import static io.procsocket.testing.RawWebSocket.CONTINUATION;
+import static io.procsocket.testing.RawWebSocket.PING;
+import static io.procsocket.testing.RawWebSocket.PONG;
+import static io.procsocket.testing.RawWebSocket.TEXT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

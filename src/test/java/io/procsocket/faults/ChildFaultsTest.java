@@ -3,7 +3,7 @@ package io.procsocket.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.procsocket.conformance.RawWebSocket;
+import io.procsocket.testing.RawWebSocket;
 import io.procsocket.testing.TesterScripts;
 import io.procsocket.testing.TesterServer;
 import java.io.IOException;

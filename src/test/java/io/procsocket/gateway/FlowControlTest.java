@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procsocket.testing.EventSocket;
+import io.procsocket.testing.RawWebSocket;
 import io.procsocket.testing.TesterScripts;
 import io.procsocket.testing.TesterServer;
 import java.io.IOException;
@@ -132,12 +133,11 @@ class FlowControlTest {
     void clientVanishingWhileItsChildIgnoresStdinStillEndsTheChild() throws Exception {
         // The container thread is stuck writing to a full stdin when the client disappears: the kill
         // sequence must not wait behind that write.
-        RawWebSocket raw = RawWebSocket.upgrade(server.port(), "/deaf-forever-vanish", 0);
-        assertEquals(101, raw.status());
+        RawWebSocket raw = RawWebSocket.open(server.port(), "/deaf-forever-vanish", Duration.ofSeconds(10));
         long pid = Procs.readPid(dir.resolve("deaf-forever-vanish.pid"));
         byte[] big = new byte[1 << 20];
         Arrays.fill(big, (byte) 'y');
-        raw.sendText(big);
+        raw.send(RawWebSocket.TEXT, big);
         // The server runs in this JVM: wait until its container thread is really stuck in the write.
         Bounded.await("a thread blocked writing the child's stdin", Duration.ofSeconds(10),
                 FlowControlTest::someThreadIsWritingStdin);
@@ -148,8 +148,7 @@ class FlowControlTest {
     @Test
     void slowClientBlocksItsChildInsteadOfBufferingAndOthersAreStillServed() throws Exception {
         Path count = dir.resolve("flood.count");
-        try (RawWebSocket stalled = RawWebSocket.upgrade(server.port(), "/flood", 16 * 1024)) {
-            assertEquals(101, stalled.status());
+        try (RawWebSocket stalled = RawWebSocket.open(server.port(), "/flood", Duration.ofSeconds(10), 16 * 1024)) {
             long pid = Procs.readPid(dir.resolve("flood.pid"));
             long lines = awaitStable(count);
             long bytes = lines * FLOOD_LINE;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.procsocket.testing.EventSocket;
+import io.procsocket.testing.RawWebSocket;
 import io.procsocket.testing.TesterScripts;
 import io.procsocket.testing.TesterServer;
 import java.nio.file.Path;
@@ -22,9 +23,9 @@ class LimitsTest {
         try (TesterServer server = TesterServer.start("--maxforks=1", script.toString())) {
             EventSocket first = EventSocket.connect(server.ws("/"));
             assertEquals("ready", first.nextText());
-            try (RawWebSocket second = RawWebSocket.upgrade(server.port(), "/", 0)) {
-                assertEquals(429, second.status(), second.statusLine());
-            }
+            RawWebSocket.Refused second = org.junit.jupiter.api.Assertions.assertThrows(RawWebSocket.Refused.class,
+                    () -> RawWebSocket.open(server.port(), "/", EventSocket.WAIT));
+            assertEquals(429, second.status(), second.getMessage());
             first.close();
             first.awaitClose();
             Bounded.noChildrenLeft(server.gateway());

@@ -1,4 +1,4 @@
-package io.procsocket.conformance;
+package io.procsocket.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -54,10 +54,37 @@ public final class RawWebSocket implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    /** The server answered the upgrade with something other than 101. */
+    public static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        Refused(String statusLine) {
+            super("handshake refused: " + statusLine);
+            String[] parts = statusLine.split(" ");
+            this.status = parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
     /** Connects to 127.0.0.1:port, performs the opening handshake for {@code path} and checks the 101 answer. */
     public static RawWebSocket open(int port, String path, Duration timeout) throws IOException {
+        return open(port, path, timeout, 0);
+    }
+
+    /**
+     * As {@link #open(int, String, Duration)}, with a small socket receive buffer (if {@code receiveBuffer}
+     * > 0) for clients that stop reading, so the server's writes back up quickly.
+     */
+    public static RawWebSocket open(int port, String path, Duration timeout, int receiveBuffer) throws IOException {
         Socket socket = new Socket();
         try {
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) timeout.toMillis());
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
@@ -86,7 +113,7 @@ public final class RawWebSocket implements AutoCloseable {
         String head = readHead();
         String status = head.substring(0, head.indexOf("\r\n"));
         if (!status.startsWith("HTTP/1.1 101")) {
-            throw new IOException("handshake refused: " + status);
+            throw new Refused(status);
         }
         String expected = accept(key);
         boolean acceptOk = head.lines().anyMatch(l -> l.toLowerCase().startsWith("sec-websocket-accept:")
