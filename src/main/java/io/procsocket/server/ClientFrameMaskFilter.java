@@ -3,8 +3,6 @@ package io.procsocket.server;
 import java.io.IOException;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.EmptyCompletionHandler;
-import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.attributes.AttributeBuilder;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -45,24 +43,10 @@ final class ClientFrameMaskFilter extends BaseFilter {
         }
         if (state.failed || !state.accept(content.getContent())) {
             state.failed = true;
-            fail(ctx, connection);
+            CloseAfterWrite.write(ctx, Buffers.wrap(ctx.getMemoryManager(), CLOSE_1002.clone()));
             return ctx.getStopAction();
         }
         return ctx.getInvokeAction();
-    }
-
-    private static void fail(FilterChainContext ctx, Connection<?> connection) {
-        ctx.write(null, Buffers.wrap(ctx.getMemoryManager(), CLOSE_1002.clone()), new EmptyCompletionHandler<WriteResult>() {
-            @Override
-            public void completed(WriteResult result) {
-                connection.closeSilently();
-            }
-
-            @Override
-            public void failed(Throwable throwable) {
-                connection.closeSilently();
-            }
-        });
     }
 
     /** Where the client's byte stream is within its current frame; one per connection, one reader at a time. */

@@ -6,9 +6,6 @@ import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Refusal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.EmptyCompletionHandler;
-import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.attributes.AttributeBuilder;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -85,18 +82,7 @@ final class UpgradeGuardFilter extends BaseFilter {
                 .content(Buffers.wrap(ctx.getMemoryManager(), body))
                 .last(true)
                 .build();
-        Connection<?> connection = ctx.getConnection();
-        ctx.write(null, content, new EmptyCompletionHandler<WriteResult>() {
-            @Override
-            public void completed(WriteResult result) {
-                connection.closeSilently();
-            }
-
-            @Override
-            public void failed(Throwable throwable) {
-                connection.closeSilently();
-            }
-        });
+        CloseAfterWrite.write(ctx, content);
         return ctx.getStopAction();
     }
 }
