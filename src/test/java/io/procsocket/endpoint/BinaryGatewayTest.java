@@ -52,14 +52,7 @@ class BinaryGatewayTest {
             ws.send(ByteBuffer.wrap(b));
         }
         byte[] expected = sent.toByteArray();
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        while (got.size() < expected.length) {
-            ByteBuffer chunk = ws.nextBinary();
-            byte[] c = new byte[chunk.remaining()];
-            chunk.get(c);
-            got.write(c);
-        }
-        assertArrayEquals(expected, got.toByteArray());
+        assertArrayEquals(expected, ws.nextBytes(expected.length));
         ws.close();
         assertEquals(1000, ws.awaitClose().getCloseCode().getCode());
     }
@@ -69,14 +62,7 @@ class BinaryGatewayTest {
         EventSocket ws = EventSocket.connect(server.ws("/"));
         byte[] b = {'\r', '\n', 0, '\n', '\r'};
         ws.send(ByteBuffer.wrap(b));
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        while (got.size() < b.length) {
-            ByteBuffer chunk = ws.nextBinary();
-            byte[] c = new byte[chunk.remaining()];
-            chunk.get(c);
-            got.write(c);
-        }
-        assertArrayEquals(b, got.toByteArray());
+        assertArrayEquals(b, ws.nextBytes(b.length));
         ws.close();
     }
 
@@ -85,14 +71,7 @@ class BinaryGatewayTest {
         EventSocket ws = EventSocket.connect(server.ws("/"));
         ws.send("grüße");
         byte[] expected = "grüße".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        while (got.size() < expected.length) {
-            ByteBuffer chunk = ws.nextBinary();
-            byte[] c = new byte[chunk.remaining()];
-            chunk.get(c);
-            got.write(c);
-        }
-        assertArrayEquals(expected, got.toByteArray(), "no newline is added in --binary mode");
+        assertArrayEquals(expected, ws.nextBytes(expected.length), "no newline is added in --binary mode");
         ws.close();
     }
 }

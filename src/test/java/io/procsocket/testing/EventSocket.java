@@ -100,6 +100,21 @@ public final class EventSocket extends Endpoint {
         return (ByteBuffer) m;
     }
 
+    /**
+     * Binary messages concatenated until {@code total} bytes have arrived: in --binary mode chunk
+     * boundaries follow the pipe, so only the byte stream is meaningful.
+     */
+    public byte[] nextBytes(int total) throws InterruptedException {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream(total);
+        while (got.size() < total) {
+            ByteBuffer chunk = nextBinary();
+            byte[] c = new byte[chunk.remaining()];
+            chunk.get(c);
+            got.write(c, 0, c.length);
+        }
+        return got.toByteArray();
+    }
+
     /** Messages received and not yet taken. */
     public BlockingQueue<Object> messages() {
         return messages;
