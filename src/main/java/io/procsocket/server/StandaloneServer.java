@@ -24,8 +24,6 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  * add-on, our upgrade guard in front of it and the plain-HTTP handler behind it.
  */
 public final class StandaloneServer implements AutoCloseable {
-    /** Fixed-path endpoints (not rewritten by the guard) live under this prefix. */
-    public static final String RESERVED_PREFIX = "/.procsocket/";
     /** Grizzly I/O strategy, for benchmarks: worker (default), samethread, leaderfollower. */
     public static final String IO_STRATEGY_PROPERTY = "procsocket.iostrategy";
     /** Most bytes one socket read hands to Tyrus. */
@@ -56,7 +54,7 @@ public final class StandaloneServer implements AutoCloseable {
         HttpServer http = new HttpServer();
         StandaloneServer server = new StandaloneServer(gateway, http, container);
         List<String> hosts = config.addresses().isEmpty() ? List.of("0.0.0.0") : config.addresses();
-        UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway, RESERVED_PREFIX);
+        UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway, Gateway.RESERVED_PREFIX);
         SSLEngineConfigurator tls = null;
         if (config.tls() != null) {
             // Server mode; with --sslca the client must present a certificate that chains to it.

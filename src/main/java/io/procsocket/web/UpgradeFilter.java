@@ -56,6 +56,11 @@ final class UpgradeFilter extends HttpFilter {
             refuse(response, Refusal.NOT_FOUND);
             return;
         }
+        if (below.startsWith(Gateway.RESERVED_PREFIX)) {
+            // The container's own fixed-path endpoints (the echo endpoint): not a program's path.
+            chain.doFilter(request, response);
+            return;
+        }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             if (console != null && "GET".equals(request.getMethod())) {
                 serveConsole(request, response);

@@ -86,6 +86,12 @@ class GatewayInContainerIT {
             assertEquals("lines", ws.nextText());
             ws.close();
             assertEquals(1000, ws.awaitClose().code());
+            // The annotated echo endpoint is found by the container and not taken for a program's path.
+            ContainerPeer echo = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/.procsocket/echo"));
+            echo.send("two\nlines stay one message");
+            assertEquals("two\nlines stay one message", echo.nextText());
+            echo.close();
+            assertEquals(1000, echo.awaitClose().code());
         });
     }
 
