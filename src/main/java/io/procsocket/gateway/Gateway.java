@@ -32,6 +32,8 @@ public final class Gateway implements AutoCloseable {
     public static final String ENDPOINT_PATH = "/.procsocket/gateway";
     /** Stack for pump threads: they only copy between a pipe and a socket, so keep idle connections cheap. */
     private static final long PUMP_STACK_BYTES = 256 * 1024;
+    /** How long close() lets pumps finish their connections once every child is gone. */
+    private static final long PUMP_DRAIN_MS = 2000;
 
     private final Config config;
     private final Router router;
@@ -145,8 +147,19 @@ public final class Gateway implements AutoCloseable {
                 Signals.signalGroup(child.pid(), Signals.SIGKILL);
             }
         }
+        // Every group is gone, so every pump is at EOF and about to finish its connection (untrack, release
+        // the fork slot, log DISCONNECT). Let them, so close() returns with nothing left; a pump stuck on a
+        // client that stopped reading is interrupted after the bound.
+        pumps.shutdown();
+        try {
+            if (!pumps.awaitTermination(PUMP_DRAIN_MS, TimeUnit.MILLISECONDS)) {
+                pumps.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pumps.shutdownNow();
+        }
         timer.shutdownNow();
-        pumps.shutdownNow();
     }
 
     private static ThreadFactory daemon(String prefix, long stackSize) {
