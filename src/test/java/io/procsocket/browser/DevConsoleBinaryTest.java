@@ -9,9 +9,7 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,28 +19,15 @@ import org.openqa.selenium.WebElement;
  * The console's binary side in real Chromium against {@code --binary cat}: a chosen file goes out as a
  * Blob, comes back byte for byte as an ArrayBuffer or a Blob, and bufferedAmount drains.
  */
-class DevConsoleBinaryTest {
+class DevConsoleBinaryTest extends WithChromium {
     /** The console previews this many bytes in hex. */
     private static final int PREVIEW = 48;
 
-    private static HeadlessChromium chromium;
     private TesterServer server;
     private DevConsole console;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBrowser() {
-        chromium = HeadlessChromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     @BeforeEach
     void connect() {
