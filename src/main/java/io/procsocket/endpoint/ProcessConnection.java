@@ -112,7 +112,6 @@ final class ProcessConnection {
 
         if (config.binary()) {
             session.addMessageHandler(StdinChunk.class, (MessageHandler.Whole<StdinChunk>) this::onBinary);
-            // websocketd writes a text frame's bytes raw in --binary mode too; dropping it would lose input.
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onTextRaw);
         } else {
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
@@ -150,26 +149,26 @@ final class ProcessConnection {
         GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "ping timeout"));
     }
 
+    /** Text mode: the message and a newline, so it is one line (or several) on stdin. */
     private void onText(StdinLine line) {
-        if (heartbeat != null) {
-            heartbeat.heard();
-        }
-        byte[] bytes = line.toBytes();
-        if (tooBig(bytes.length - 1)) {
-            return;
-        }
-        writeStdin(bytes, 0, bytes.length);
+        writeText(line, true);
     }
 
+    /** --binary: websocketd writes a text frame's bytes raw, without a newline. */
     private void onTextRaw(StdinLine line) {
+        writeText(line, false);
+    }
+
+    private void writeText(StdinLine line, boolean withNewline) {
         if (heartbeat != null) {
             heartbeat.heard();
         }
         byte[] bytes = line.toBytes();
-        if (tooBig(bytes.length - 1)) {
+        int textBytes = bytes.length - 1;
+        if (tooBig(textBytes)) {
             return;
         }
-        writeStdin(bytes, 0, bytes.length - 1);
+        writeStdin(bytes, 0, withNewline ? bytes.length : textBytes);
     }
 
     private void onBinary(StdinChunk chunk) {
@@ -236,23 +235,18 @@ final class ProcessConnection {
     }
 
     private void pumpStdout() {
-        byte[] buf = new byte[READ_BUFFER];
-        LineSplitter lines = config.binary() ? null : new LineSplitter(MAX_LINE);
         RemoteEndpoint.Basic remote = basicRemote();
         try (InputStream out = child.stdout()) {
-            int n;
-            while ((n = out.read(buf)) >= 0) {
-                if (n == 0) {
-                    continue;
+            if (config.binary()) {
+                byte[] buf = new byte[READ_BUFFER];
+                int n;
+                while ((n = out.read(buf)) >= 0) {
+                    if (n > 0) {
+                        send(remote, new StdoutChunk(ByteBuffer.wrap(buf, 0, n)));
+                    }
                 }
-                if (lines == null) {
-                    send(remote, new StdoutChunk(ByteBuffer.wrap(buf, 0, n)));
-                } else {
-                    lines.feed(buf, 0, n, text -> send(remote, stdoutMessage(text)));
-                }
-            }
-            if (lines != null) {
-                lines.finish(text -> send(remote, stdoutMessage(text)));
+            } else {
+                LineSplitter.readLines(out, READ_BUFFER, MAX_LINE, text -> send(remote, stdoutMessage(text)));
             }
         } catch (IOException e) {
             log.debug("process", "stdout read failed: %s", e.getMessage());
@@ -294,14 +288,8 @@ final class ProcessConnection {
     }
 
     private void pumpStderr() {
-        LineSplitter lines = new LineSplitter(MAX_LINE);
-        byte[] buf = new byte[STDERR_BUFFER];
         try (InputStream err = child.stderr()) {
-            int n;
-            while ((n = err.read(buf)) >= 0) {
-                lines.feed(buf, 0, n, this::onStderrLine);
-            }
-            lines.finish(this::onStderrLine);
+            LineSplitter.readLines(err, STDERR_BUFFER, MAX_LINE, this::onStderrLine);
         } catch (IOException e) {
             log.debug("process", "stderr read failed: %s", e.getMessage());
         }

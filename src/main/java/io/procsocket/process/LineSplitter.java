@@ -1,5 +1,7 @@
 package io.procsocket.process;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -22,6 +24,21 @@ public final class LineSplitter {
         this.maxLineBytes = maxLineBytes;
         // Starts small: most lines are short and the buffer lives as long as the connection; it doubles on need.
         this.pending = new byte[Math.min(maxLineBytes, 256)];
+    }
+
+    /**
+     * Reads {@code in} to its end, {@code bufferSize} bytes at a time, and calls {@code lines} for every
+     * line of it, the last one included even without its newline. Blocks; run it on a pump thread.
+     */
+    public static void readLines(InputStream in, int bufferSize, int maxLineBytes, Consumer<String> lines)
+            throws IOException {
+        LineSplitter splitter = new LineSplitter(maxLineBytes);
+        byte[] buf = new byte[bufferSize];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            splitter.feed(buf, 0, n, lines);
+        }
+        splitter.finish(lines);
     }
 
     /** Feeds bytes just read; calls {@code lines} once for every complete (or over-long) line. */

@@ -207,14 +207,8 @@ final class CgiHandler {
     }
 
     private static void logStderr(ChildProcess child, GatewayLog log) {
-        LineSplitter lines = new LineSplitter(MAX_STDERR_LINE);
-        byte[] buf = new byte[8192];
         try (InputStream err = child.stderr()) {
-            int n;
-            while ((n = err.read(buf)) >= 0) {
-                lines.feed(buf, 0, n, line -> log.error("stderr", "%s", line));
-            }
-            lines.finish(line -> log.error("stderr", "%s", line));
+            LineSplitter.readLines(err, 8192, MAX_STDERR_LINE, line -> log.error("stderr", "%s", line));
         } catch (IOException e) {
             log.debug("process", "stderr read failed: %s", e.getMessage());
         }

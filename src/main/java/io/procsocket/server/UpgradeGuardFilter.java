@@ -56,18 +56,17 @@ final class UpgradeGuardFilter extends BaseFilter {
         }
         HandshakeInfo info = GrizzlyRequests.handshakeInfo(request);
         if (info == null) {
-            return refuse(ctx, request, Refusal.BAD_REQUEST, gateway);
+            return refuse(ctx, request, Refusal.BAD_REQUEST);
         }
         Admission admission = gateway.admit(info);
         if (!admission.accepted()) {
-            return refuse(ctx, request, admission.refusal(), gateway);
+            return refuse(ctx, request, admission.refusal());
         }
         request.setRequestURI(Gateway.ENDPOINT_PATH + "/" + admission.ticket());
         return ctx.getInvokeAction();
     }
 
-    private static NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal,
-                                     Gateway gateway) {
+    private NextAction refuse(FilterChainContext ctx, HttpRequestPacket request, Refusal refusal) {
         byte[] body = refusal.body().getBytes(StandardCharsets.UTF_8);
         HttpResponsePacket response = request.getResponse();
         response.setProtocol(Protocol.HTTP_1_1);
