@@ -52,6 +52,15 @@ public final class CommandLine {
      */
     public static Parsed parse(List<String> args, Map<String, String> environment, Path workingDir)
             throws UsageException {
+        return parse(args, environment, workingDir, Set.of(), "");
+    }
+
+    /**
+     * As {@link #parse(List, Map, Path)}, refusing the flags in {@code refused} (those a servlet container
+     * owns, say) with "--name " + {@code why}, recognised by the same flag reading as every other flag.
+     */
+    public static Parsed parse(List<String> args, Map<String, String> environment, Path workingDir,
+                               Set<String> refused, String why) throws UsageException {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, List<String>> lists = new LinkedHashMap<>();
         int i = 0;
@@ -75,6 +84,9 @@ public final class CommandLine {
             Kind kind = FLAGS.get(name);
             if (kind == null) {
                 throw new UsageException("unknown flag: " + word + " (see --help)");
+            }
+            if (refused.contains(name)) {
+                throw new UsageException("--" + name + " " + why);
             }
             if (kind == Kind.BOOL) {
                 values.put(name, value == null ? "true" : String.valueOf(Validators.bool(name, value)));

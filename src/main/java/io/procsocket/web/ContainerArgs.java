@@ -4,7 +4,6 @@ import io.procsocket.config.CommandLine;
 import io.procsocket.config.Config;
 import io.procsocket.config.UsageException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,30 +40,14 @@ public final class ContainerArgs {
      * rather than ignored: a user who wrote --port=9000 must not believe it took effect.
      */
     public static Config parse(String line, Map<String, String> environment, Path workingDir) throws UsageException {
-        List<String> words = CommandLine.split(line);
-        refuseContainerOwned(words);
-        CommandLine.Parsed parsed = CommandLine.parse(words, environment, workingDir);
+        CommandLine.Parsed parsed = CommandLine.parse(CommandLine.split(line), environment, workingDir,
+                CommandLine.CONTAINER_OWNED,
+                "belongs to the servlet container (configure its connector instead) and is refused inside a deployed WAR");
         if (parsed.action() != CommandLine.Action.RUN) {
             throw new UsageException("--" + parsed.action().name().toLowerCase(java.util.Locale.ROOT)
                     + " has no meaning inside a servlet container; give flags and a COMMAND");
         }
         return parsed.config();
-    }
-
-    /** Checks the flag words (those before COMMAND) against {@link CommandLine#CONTAINER_OWNED}. */
-    static void refuseContainerOwned(List<String> words) throws UsageException {
-        for (String word : words) {
-            if (word.equals("--") || !word.startsWith("-") || word.equals("-")) {
-                return;
-            }
-            String body = word.startsWith("--") ? word.substring(2) : word.substring(1);
-            int eq = body.indexOf('=');
-            String name = eq >= 0 ? body.substring(0, eq) : body;
-            if (CommandLine.CONTAINER_OWNED.contains(name)) {
-                throw new UsageException("--" + name + " belongs to the servlet container (configure its connector "
-                        + "instead) and is refused inside a deployed WAR");
-            }
-        }
     }
 
     private static boolean isBlank(String s) {

@@ -35,6 +35,13 @@ class ContainerArgsTest {
     }
 
     @Test
+    void containerFlagAfterAFlagWithASeparateValueIsStillRefused() {
+        UsageException e = assertThrows(UsageException.class,
+                () -> ContainerArgs.parse("--passenv HOME --port=9000 cat", ENV, CWD));
+        assertTrue(e.getMessage().contains("--port belongs to the servlet container"), e.getMessage());
+    }
+
+    @Test
     void aContainerFlagNameAfterTheCommandIsTheProgramsOwnArgument() throws UsageException {
         Config config = ContainerArgs.parse("--binary cat --port=1", ENV, CWD);
         assertEquals(List.of("/usr/bin/cat", "--port=1"), config.command());
