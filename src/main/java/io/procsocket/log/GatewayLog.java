@@ -85,9 +85,10 @@ public final class GatewayLog {
             return;
         }
         String text = args.length == 0 ? format : String.format(format, args);
-        LogRecord record = new LogRecord(level, inline ? category + " | " + associations() + " | " + text : text);
+        String assoc = associations();
+        LogRecord record = new LogRecord(level, inline ? category + " | " + assoc + " | " + text : text);
         record.setLoggerName(LOGGER_NAME);
-        record.setParameters(new Object[] {category, associations()});
+        record.setParameters(new Object[] {category, assoc});
         LOGGER.log(record);
     }
 
