@@ -30,6 +30,7 @@ public final class EchoEndpoint {
     public void onOpen(Session session) {
         session.setMaxTextMessageBufferSize(MAX_MESSAGE);
         session.setMaxBinaryMessageBufferSize(MAX_MESSAGE);
+        session.setMaxIdleTimeout(ProcessConnection.NEVER_IDLE);
     }
 
     /** The returned message is sent on the same thread before the next frame is read. */

@@ -13,16 +13,16 @@ import io.procsocket.message.StdoutLine;
 import io.procsocket.process.CgiEnvironment;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.process.LineSplitter;
+import io.procsocket.process.PipeEnd;
+import io.procsocket.process.PipeReactor;
 import io.procsocket.process.Signals;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.EncodeException;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
-import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -32,18 +32,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Joins one session and one child. Two independent directions, no queue between them:
  * client frames are written to stdin on the container thread that read them (a full pipe holds
- * back only this client's socket), and one pump thread per child copies stdout into frames with
- * blocking sends (a slow client fills the pipe and the child blocks; nothing piles up in memory).
+ * back only this client's socket), and the gateway's {@link PipeReactor} turns what the child prints
+ * into frames with asynchronous sends, re-arming a pipe only once what it read has gone out (a slow
+ * client fills the pipe and the child blocks; nothing piles up in memory, and no thread waits).
  */
 final class ProcessConnection {
-    /**
-     * One read of stdout, and the largest --binary chunk. 8 KiB is what the JDK reads through a stack
-     * buffer: a larger array makes every read malloc and free a native copy, and it stays allocated for
-     * the whole life of an idle connection (measured: 64 KiB cost ~56 KiB of heap per idle connection).
-     */
-    private static final int READ_BUFFER = 8192;
-    /** stderr is for diagnostics: a small buffer, since it too lives as long as the connection. */
-    private static final int STDERR_BUFFER = 1024;
+    /** The largest --binary chunk: one read of stdout, as before the reactor. */
+    private static final int BINARY_CHUNK = 8192;
     /** Text lines longer than this go out in pieces rather than growing a buffer without limit. */
     private static final int MAX_LINE = 1 << 20;
     /** How long an exited child's stdout may stay open (held by a grandchild) before the group is ended. */
@@ -56,6 +51,12 @@ final class ProcessConnection {
      */
     private static final long STDIN_PROBE_MS = 1000;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /**
+     * No idle timeout. Negative, not 0 (which JSR 356 also allows): for 0 Tyrus 2.2.2 schedules a no-op
+     * idle check with delay 0 on every message sent or received, a thread wake-up per message (seen as
+     * "tyrus-1-thread" context switches under load); for a negative value it schedules nothing.
+     */
+    static final long NEVER_IDLE = -1;
 
     private final Gateway gateway;
     private final Session session;
@@ -64,11 +65,14 @@ final class ProcessConnection {
     private final Config config;
     private final String id;
     private final AtomicBoolean clientOpen = new AtomicBoolean(true);
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final LineSplitter stdoutLines = new LineSplitter(MAX_LINE);
+    private final LineSplitter stderrLines = new LineSplitter(MAX_LINE);
     private GatewayLog log;
     private ChildProcess child;
+    private SendQueue sends;
     private volatile Heartbeat heartbeat;
-    private final Object sendLock = new Object();
     private volatile ScheduledFuture<?> stdinProbe;
 
     ProcessConnection(Gateway gateway, Session session, PendingConnections.Pending pending) {
@@ -92,12 +96,12 @@ final class ProcessConnection {
         int max = config.maxFrameSize() == 0 ? Integer.MAX_VALUE : config.maxFrameSize();
         session.setMaxTextMessageBufferSize(max);
         session.setMaxBinaryMessageBufferSize(max);
-        session.setMaxIdleTimeout(0);
+        session.setMaxIdleTimeout(NEVER_IDLE);
 
         Map<String, String> env = CgiEnvironment.build(request, pending.route(), config, id,
                 CgiEnvironment.remoteHost(request.remoteAddr(), config.reverseLookup()));
         try {
-            child = gateway.launcher().launch(pending.route().command(), env);
+            child = gateway.launcher().launch(pending.route().command(), env, pending.stdin());
         } catch (IOException | RuntimeException e) {
             log.error("process", "Could not launch process %s (%s)", String.join(" ", pending.route().command()),
                     e.getMessage());
@@ -116,20 +120,22 @@ final class ProcessConnection {
         } else {
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
         }
+        sends = new SendQueue(session.getAsyncRemote(), this::sendFailed);
         try {
             stdinProbe = gateway.timer().scheduleWithFixedDelay(this::probeBlockedClient,
                     STDIN_PROBE_MS, STDIN_PROBE_MS, TimeUnit.MILLISECONDS);
-            gateway.pumps().execute(this::pumpStdout);
-            gateway.pumps().execute(this::pumpStderr);
+            gateway.reactor().register(child.stdoutPipe(), this::onStdout);
+            gateway.reactor().register(child.stderrPipe(), this::onStderr);
             if (config.pingMs() > 0) {
                 heartbeat = new Heartbeat(session, config.pingMs(), gateway.timer(), this::peerSilent);
                 session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> heartbeat.heard());
                 heartbeat.start();
             }
-        } catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException | IllegalStateException e) {
             // The server is shutting down and nothing will ever read this child: end it now, or it
             // would outlive its connection untracked.
             Signals.signalGroup(child.pid(), Signals.SIGKILL);
+            child.closePipes();
             clientOpen.set(false);
             GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY,
                     "server shutting down"));
@@ -138,7 +144,7 @@ final class ProcessConnection {
         }
         // A child that exits while a grandchild still holds its stdout open would otherwise keep the
         // connection (and the grandchild) alive forever.
-        child.onExit(() -> gateway.timer().schedule(() -> child.terminate(config.closeMs(), gateway.timer()),
+        child.onExit(status -> gateway.timer().schedule(() -> child.terminate(config.closeMs(), gateway.timer()),
                 EXIT_GRACE_MS + config.closeMs(), TimeUnit.MILLISECONDS));
     }
 
@@ -234,34 +240,58 @@ final class ProcessConnection {
         }
     }
 
-    private void pumpStdout() {
-        RemoteEndpoint.Basic remote = basicRemote();
-        try (InputStream out = child.stdout()) {
-            if (config.binary()) {
-                byte[] buf = new byte[READ_BUFFER];
-                int n;
-                while ((n = out.read(buf)) >= 0) {
-                    if (n > 0) {
-                        send(remote, new StdoutChunk(ByteBuffer.wrap(buf, 0, n)));
-                    }
-                }
-            } else {
-                LineSplitter.readLines(out, READ_BUFFER, MAX_LINE, text -> send(remote, stdoutMessage(text)));
+    /** Reactor thread: stdout has data or ended. Never blocks. */
+    private void onStdout(PipeReactor.Registration stdout) {
+        PipeReactor reactor = gateway.reactor();
+        int n = read(reactor, stdout, config.binary() ? BINARY_CHUNK : PipeReactor.READ_BUFFER, "stdout");
+        if (n == PipeEnd.WOULD_BLOCK) {
+            stdout.rearm();
+        } else if (n == PipeEnd.EOF) {
+            stdout.close();
+            if (!config.binary()) {
+                stdoutLines.finish(text -> deliver(stdoutMessage(text), null));
             }
-        } catch (IOException e) {
-            log.debug("process", "stdout read failed: %s", e.getMessage());
+            deliver(null, this::endOfOutput);
+        } else if (config.binary()) {
+            deliver(new StdoutChunk(ByteBuffer.wrap(Arrays.copyOf(reactor.bytes(), n))), stdout::rearm);
+        } else {
+            stdoutLines.feed(reactor.bytes(), 0, n, text -> deliver(stdoutMessage(text), null));
+            // Read more only once all of this has gone out: the client's pace is the child's pace.
+            deliver(null, stdout::rearm);
         }
-        endOfOutput();
     }
 
-    /** The session's sender, or null (and the client marked gone) if it closed before the pump started. */
-    private RemoteEndpoint.Basic basicRemote() {
+    /** Reactor thread: stderr has data or ended. Lines go to the log (and with --passstderr to the client). */
+    private void onStderr(PipeReactor.Registration stderr) {
+        int n = read(gateway.reactor(), stderr, PipeReactor.READ_BUFFER, "stderr");
+        if (n == PipeEnd.WOULD_BLOCK) {
+            stderr.rearm();
+        } else if (n == PipeEnd.EOF) {
+            stderr.close();
+            stderrLines.finish(this::onStderrLine);
+        } else {
+            stderrLines.feed(gateway.reactor().bytes(), 0, n, this::onStderrLine);
+            if (config.passStderr()) {
+                deliver(null, stderr::rearm);
+            } else {
+                stderr.rearm();
+            }
+        }
+    }
+
+    private int read(PipeReactor reactor, PipeReactor.Registration pipe, int max, String name) {
         try {
-            return session.getBasicRemote();
-        } catch (IllegalStateException e) {
-            // Keep draining anyway, so the child is never stuck on a full pipe while it is being stopped.
-            clientOpen.set(false);
-            return null;
+            return reactor.read(pipe, max);
+        } catch (IOException e) {
+            log.debug("process", "%s read failed: %s", name, e.getMessage());
+            return PipeEnd.EOF;
+        }
+    }
+
+    private void onStderrLine(String line) {
+        log.error("stderr", "%s", line);
+        if (config.passStderr()) {
+            deliver(new StdStreamLine(StdStreamLine.Stream.STDERR, line), null);
         }
     }
 
@@ -269,54 +299,51 @@ final class ProcessConnection {
         return config.passStderr() ? new StdStreamLine(StdStreamLine.Stream.STDOUT, text) : new StdoutLine(text);
     }
 
-    private void send(RemoteEndpoint.Basic remote, Object message) {
-        if (remote == null || !clientOpen.get()) {
-            return; // keep draining so the child is never stuck on a full pipe while it is being stopped
-        }
-        try {
-            // With --passstderr two pumps send; a basic remote takes one message at a time.
-            synchronized (sendLock) {
-                remote.sendObject(message);
-            }
-        } catch (IOException | EncodeException | RuntimeException e) {
-            // RuntimeException too: Tyrus throws a bare one ("Socket is not connected.") when the
-            // connection closed between our check and the send. Escaping, it killed the pump thread, so
-            // the connection never finished: the child stayed tracked and its --maxforks slot was lost.
-            log.debug("session", "send failed: %s", e.getMessage());
-            clientGone();
-        }
+    /**
+     * Queues a message (or only an action, with a null message) behind everything read before it. Once
+     * the client is gone messages are dropped but actions still run, so the pipes keep draining and the
+     * child is never stuck on a full pipe while it is being stopped.
+     */
+    private void deliver(Object message, Runnable afterward) {
+        sends.send(clientOpen.get() ? message : null, afterward);
     }
 
-    private void pumpStderr() {
-        try (InputStream err = child.stderr()) {
-            LineSplitter.readLines(err, STDERR_BUFFER, MAX_LINE, this::onStderrLine);
-        } catch (IOException e) {
-            log.debug("process", "stderr read failed: %s", e.getMessage());
-        }
+    private void sendFailed(Throwable cause) {
+        log.debug("session", "send failed: %s", cause == null ? "unknown" : cause.getMessage());
+        clientGone();
     }
 
-    private void onStderrLine(String line) {
-        log.error("stderr", "%s", line);
-        if (config.passStderr()) {
-            send(basicRemote(), new StdStreamLine(StdStreamLine.Stream.STDERR, line));
-        }
-    }
-
-    /** stdout is at EOF: make sure the whole group is gone, then tell the client how it ended. */
+    /** stdout ended and everything before it was sent: end the whole group, then say how it ended. */
     private void endOfOutput() {
         child.terminate(config.closeMs(), gateway.timer());
-        int status;
+        ScheduledFuture<?> bound = gateway.timer().schedule(() -> closeWith(-1),
+                2000 + 3 * config.closeMs(), TimeUnit.MILLISECONDS);
+        child.onExit(status -> {
+            bound.cancel(false);
+            closeWith(status);
+        });
+    }
+
+    /**
+     * Sends the close frame off the reactor thread: a container may block in close() on a client that
+     * stopped reading (Tomcat writes it with a blocking send), and that must stall only this connection.
+     */
+    private void closeWith(int status) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        Runnable close = () -> {
+            log.debug("process", "Process exited with status %d", status);
+            if (clientOpen.getAndSet(false)) {
+                GatewayEndpoint.closeQuietly(session, CloseReasons.forExit(status));
+            }
+            finish();
+        };
         try {
-            status = child.awaitExit(2000 + 3 * config.closeMs());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            status = -1;
+            gateway.workers().execute(close);
+        } catch (RejectedExecutionException e) {
+            close.run(); // shutting down: nobody else will
         }
-        log.debug("process", "Process exited with status %d", status);
-        if (clientOpen.getAndSet(false)) {
-            GatewayEndpoint.closeQuietly(session, CloseReasons.forExit(status));
-        }
-        finish();
     }
 
     private void finish() {

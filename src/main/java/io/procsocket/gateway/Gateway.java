@@ -3,7 +3,9 @@ package io.procsocket.gateway;
 import io.procsocket.config.Config;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.process.ChildProcess;
+import io.procsocket.process.PipeReactor;
 import io.procsocket.process.ProcessGroupLauncher;
+import io.procsocket.process.StdinBacklog;
 import io.procsocket.process.Signals;
 import java.time.Instant;
 import java.util.Set;
@@ -30,10 +32,10 @@ public final class Gateway implements AutoCloseable {
     public static final String RESERVED_PREFIX = "/.procsocket/";
     /** Where admitted upgrades are sent; a path no script can own because the front door rewrites to it. */
     public static final String ENDPOINT_PATH = "/.procsocket/gateway";
-    /** Stack for pump threads: they only copy between a pipe and a socket, so keep idle connections cheap. */
-    private static final long PUMP_STACK_BYTES = 256 * 1024;
-    /** How long close() lets pumps finish their connections once every child is gone. */
-    private static final long PUMP_DRAIN_MS = 2000;
+    /** Stack for worker threads: they only copy between a pipe and a socket or send a close frame. */
+    private static final long WORKER_STACK_BYTES = 256 * 1024;
+    /** How long close() lets connections finish once every child is gone. */
+    private static final long FINISH_WAIT_MS = 2000;
 
     private final Config config;
     private final Router router;
@@ -41,7 +43,8 @@ public final class Gateway implements AutoCloseable {
     private final PendingConnections pending = new PendingConnections();
     private final ProcessGroupLauncher launcher;
     private final ScheduledExecutorService timer;
-    private final ExecutorService pumps;
+    private final PipeReactor reactor;
+    private final ExecutorService workers;
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastId = new AtomicLong();
 
@@ -49,11 +52,12 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.router = new Router(config);
         this.forks = new ForkLimiter(config.maxForks());
-        this.launcher = ProcessGroupLauncher.create();
+        this.reactor = new PipeReactor("procsocket-pipes");
+        this.launcher = new ProcessGroupLauncher(reactor);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("procsocket-timer", 0));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
-        this.pumps = Executors.newCachedThreadPool(daemon("procsocket-pump", PUMP_STACK_BYTES));
+        this.workers = Executors.newCachedThreadPool(daemon("procsocket-worker", WORKER_STACK_BYTES));
     }
 
     /**
@@ -64,21 +68,22 @@ public final class Gateway implements AutoCloseable {
         GatewayLog log = GatewayLog.root().with("url", request.logUrl()).with("remote", request.remoteAddr());
         if (!forks.hasRoom()) {
             log.error("http", "Max of possible forks already active, upgrade rejected");
-            return new Admission(null, Refusal.TOO_MANY);
+            return new Admission(null, null, Refusal.TOO_MANY);
         }
         ScriptLocator.Lookup lookup = router.route(request.path());
         if (lookup.route() == null) {
             log.access("session", lookup.refusal() == Refusal.NOT_EXECUTABLE
                     ? "FORBIDDEN: script is not executable" : "NOT FOUND: script not found");
-            return new Admission(null, lookup.refusal());
+            return new Admission(null, null, lookup.refusal());
         }
         String originRefusal = OriginCheck.refusal(config.origins(), request.header("Origin"), request.host(),
                 request.secure());
         if (originRefusal != null) {
             log.access("session", "%s", originRefusal);
-            return new Admission(null, Refusal.ORIGIN_FORBIDDEN);
+            return new Admission(null, null, Refusal.ORIGIN_FORBIDDEN);
         }
-        return new Admission(pending.put(request, lookup.route()), null);
+        StdinBacklog stdin = new StdinBacklog();
+        return new Admission(pending.put(request, lookup.route(), stdin), stdin, null);
     }
 
     /** websocketd's connection id: wall-clock nanoseconds, made unique. */
@@ -107,8 +112,14 @@ public final class Gateway implements AutoCloseable {
         return timer;
     }
 
-    public ExecutorService pumps() {
-        return pumps;
+    /** Reads every child's stdout and stderr and reaps every child. */
+    public PipeReactor reactor() {
+        return reactor;
+    }
+
+    /** For work that may block: sending a close frame, CGI's request body and stderr. */
+    public ExecutorService workers() {
+        return workers;
     }
 
     public void track(ChildProcess child) {
@@ -117,10 +128,18 @@ public final class Gateway implements AutoCloseable {
 
     public void untrack(ChildProcess child) {
         live.remove(child);
+        synchronized (live) {
+            live.notifyAll();
+        }
     }
 
     public int liveChildren() {
         return live.size();
+    }
+
+    /** Children with bytes from their client waiting for them to read stdin (a full pipe). */
+    public long childrenWaitingOnStdin() {
+        return live.stream().filter(c -> c.stdinBlockedNanos() > 0).count();
     }
 
     /**
@@ -147,17 +166,31 @@ public final class Gateway implements AutoCloseable {
                 Signals.signalGroup(child.pid(), Signals.SIGKILL);
             }
         }
-        // Every group is gone, so every pump is at EOF and about to finish its connection (untrack, release
-        // the fork slot, log DISCONNECT). Let them, so close() returns with nothing left; a pump stuck on a
-        // client that stopped reading is interrupted after the bound.
-        pumps.shutdown();
+        // Every group is gone, so every stdout is at EOF and its connection about to finish (untrack, release
+        // the fork slot, log DISCONNECT), which needs the reactor, the timer and the workers. Let them, so
+        // close() returns with nothing left; a connection stuck on a client that stopped reading is cut off
+        // after the bound.
+        long finishBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINISH_WAIT_MS);
+        synchronized (live) {
+            long left;
+            while (!live.isEmpty() && (left = finishBy - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(live, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        reactor.close();
+        workers.shutdown();
         try {
-            if (!pumps.awaitTermination(PUMP_DRAIN_MS, TimeUnit.MILLISECONDS)) {
-                pumps.shutdownNow();
+            if (!workers.awaitTermination(FINISH_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            pumps.shutdownNow();
+            workers.shutdownNow();
         }
         timer.shutdownNow();
     }

@@ -1,5 +1,6 @@
 package io.procsocket.gateway;
 
+import io.procsocket.process.StdinBacklog;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PendingConnections {
     /** An admitted request waiting for its WebSocket session. */
-    public record Pending(HandshakeInfo request, Route route, long createdNanos) { }
+    public record Pending(HandshakeInfo request, Route route, StdinBacklog stdin, long createdNanos) { }
 
     private static final long EXPIRY_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final int SWEEP_EVERY = 256;
@@ -23,12 +24,12 @@ public final class PendingConnections {
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong puts = new AtomicLong();
 
-    public String put(HandshakeInfo request, Route route) {
+    public String put(HandshakeInfo request, Route route, StdinBacklog stdin) {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long now = System.nanoTime();
-        pending.put(ticket, new Pending(request, route, now));
+        pending.put(ticket, new Pending(request, route, stdin, now));
         if (puts.incrementAndGet() % SWEEP_EVERY == 0) {
             pending.values().removeIf(p -> now - p.createdNanos() > EXPIRY_NANOS);
         }

@@ -22,17 +22,7 @@ public final class Main {
 
     private Main() { }
 
-    /** The JDK's process launch mechanism; read once, when the first process is started. */
-    static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
-
     public static void main(String[] args) {
-        // Every connection starts a process. The JDK 17 default (posix_spawn of jspawnhelper, which then
-        // execs setsid, which execs the program) costs one exec more than vfork; measured +17% connection
-        // churn with VFORK (bench/, churn at 10 concurrent). Standalone only, and a user's own -D wins;
-        // inside a container the container's JVM settings are left alone.
-        if (System.getProperty(LAUNCH_MECHANISM) == null) {
-            System.setProperty(LAUNCH_MECHANISM, "VFORK");
-        }
         int status = run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);

@@ -1,77 +1,172 @@
 package io.procsocket.process;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 
 /**
  * One running program, leader of its own process group (pgid == pid), so that signals reach
- * everything it started.
+ * everything it started. Our ends of its pipes are non-blocking: stdout and stderr are read by the
+ * {@link PipeReactor}, and its exit is reaped there through a pidfd.
  */
 public final class ChildProcess {
-    private final Process process;
-    private final long pid;
-    private final OutputStream stdin;
+    private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
+
+    private final int pid;
+    private final PipeEnd stdin;
+    private final PipeEnd stdout;
+    private final PipeEnd stderr;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final AtomicBoolean terminating = new AtomicBoolean();
+    private final PipeReactor reactor;
+    private final StdinBacklog backlog;
     /**
-     * Held while a message is written to stdin. The JDK's pipe stream synchronizes close() with write(),
-     * so closing stdin while a write is blocked on a full pipe (a child that does not read) would block
-     * the closer too: the kill sequence would never start and shutdown would hang. Instead, a close that
-     * finds a write in progress only marks stdin closing; the writer closes it when its write returns,
-     * which the kill sequence's signals guarantee.
+     * Guards stdin. Never held while waiting (writers wait on {@link #drained}, which releases it), so the
+     * reactor, the kill sequence and shutdown always get it at once.
      */
     private final ReentrantLock stdinLock = new ReentrantLock();
-    private volatile boolean stdinClosing;
+    private final Condition drained = stdinLock.newCondition();
+    /** What the child has not read yet, oldest first; the reactor writes it out as the pipe drains. */
+    private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+    private PipeReactor.Registration stdinWatch;
+    private boolean stdinClosed;
     private volatile long stdinBusySince;
 
-    ChildProcess(Process process) {
-        this.process = process;
-        this.pid = process.pid();
-        this.stdin = process.getOutputStream();
+    ChildProcess(int pid, PipeEnd stdin, PipeEnd stdout, PipeEnd stderr, PipeReactor reactor, StdinBacklog backlog) {
+        this.pid = pid;
+        this.reactor = reactor;
+        this.backlog = backlog;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
     }
 
     public long pid() {
         return pid;
     }
 
-    public InputStream stdout() {
-        return process.getInputStream();
+    /** Our read end of its stdout, for the {@link PipeReactor}. */
+    public PipeEnd stdoutPipe() {
+        return stdout;
     }
 
+    /** Our read end of its stderr, for the {@link PipeReactor}. */
+    public PipeEnd stderrPipe() {
+        return stderr;
+    }
+
+    /** stdout as a blocking stream, for a caller with a thread to spare (CGI). */
+    public InputStream stdout() {
+        return new BufferedInputStream(new PipeInputStream(stdout), 8192);
+    }
+
+    /** stderr as a blocking stream, for a caller with a thread to spare (CGI). */
     public InputStream stderr() {
-        return process.getErrorStream();
+        return new PipeInputStream(stderr);
     }
 
     /**
-     * Writes one whole message to stdin. Blocks while the pipe is full: the caller is the container
-     * thread reading this client's socket, so a child that stops reading slows only its own client.
+     * Writes one whole message to stdin, in order after any still waiting. What the pipe cannot take now
+     * waits in memory for the reactor to write it; then the caller waits too, unless its thread must not
+     * ({@link StdinBacklog}): that caller is the selector thread, it returns at once, and the client's
+     * next frames are read by a worker thread, which does wait. Either way a child that stops reading
+     * holds back only its own client, and at most one socket read of its frames waits in memory.
      */
     public void writeStdin(byte[] bytes, int off, int len) throws IOException {
         stdinLock.lock();
         try {
-            if (stdinClosing) {
+            if (stdinClosed) {
                 throw new IOException("stdin is closed");
             }
-            stdinBusySince = System.nanoTime();
-            stdin.write(bytes, off, len);
-            stdin.flush();
-        } finally {
-            stdinBusySince = 0;
-            stdinLock.unlock();
-            if (stdinClosing) {
-                closeStdin(); // a close arrived while this write was blocked
+            if (waiting.isEmpty()) {
+                byte[] whole = off == 0 && len == bytes.length ? bytes : Arrays.copyOfRange(bytes, off, off + len);
+                int n = len == 0 ? 0 : stdin.write(whole, len);
+                if (n == len) {
+                    return;
+                }
+                off += Math.max(n, 0);
+                len -= Math.max(n, 0);
             }
+            waiting.add(Arrays.copyOfRange(bytes, off, off + len));
+            if (stdinBusySince == 0) {
+                stdinBusySince = System.nanoTime();
+                backlog.backlogged(true);
+                watchStdin();
+            }
+            if (!backlog.mayWait()) {
+                return;
+            }
+            while (!waiting.isEmpty() && !stdinClosed) {
+                drained.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the child's stdin was full");
+        } finally {
+            stdinLock.unlock();
         }
     }
 
+    /** Holding stdinLock: have the reactor tell us when the pipe has room again. */
+    private void watchStdin() {
+        if (stdinWatch == null) {
+            stdinWatch = reactor.registerForWrite(stdin, this::stdinWritable);
+        } else {
+            stdinWatch.rearm();
+        }
+    }
+
+    /** Reactor thread: the pipe has room (or its reader is gone). Writes what is waiting without blocking. */
+    private void stdinWritable(PipeReactor.Registration watch) {
+        stdinLock.lock();
+        try {
+            while (!waiting.isEmpty() && !stdinClosed) {
+                byte[] head = waiting.peek();
+                int n = stdin.write(head, head.length);
+                if (n == PipeEnd.WOULD_BLOCK) {
+                    watch.rearm();
+                    return;
+                }
+                waiting.poll();
+                if (n < head.length) {
+                    waiting.addFirst(Arrays.copyOfRange(head, n, head.length));
+                }
+            }
+            drainedOut();
+        } catch (IOException e) {
+            // The child closed its stdin or exited: nothing waiting can be delivered any more.
+            LOG.log(Level.DEBUG, "stdin of " + pid + ": " + e.getMessage());
+            stdinClosed = true;
+            waiting.clear();
+            drainedOut();
+        } finally {
+            stdinLock.unlock();
+        }
+    }
+
+    /** Holding stdinLock: nothing waits any more; wake the writers and let the client be read fast again. */
+    private void drainedOut() {
+        stdinBusySince = 0;
+        backlog.backlogged(false);
+        drained.signalAll();
+    }
+
     /**
-     * How long the current stdin write has been blocked (the child is not reading), in nanoseconds;
-     * 0 when no write is in progress.
+     * How long the current stdin write has been waiting for the child to read, in nanoseconds; 0 when
+     * no write is waiting.
      */
     public long stdinBlockedNanos() {
         long since = stdinBusySince;
@@ -79,21 +174,52 @@ public final class ChildProcess {
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return !exit.isDone();
     }
 
     /** Waits for the direct child; -1 if it is still running after the timeout. */
     public int awaitExit(long millis) throws InterruptedException {
-        return process.waitFor(millis, TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        try {
+            return exit.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return -1;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
-    /** Runs {@code action} once the direct child has exited (on the JDK's reaper thread: keep it short). */
-    public void onExit(Runnable action) {
-        process.onExit().thenRun(action);
+    /**
+     * Runs {@code action} with the exit status once the direct child has exited: on the reactor thread,
+     * so keep it short; at once if it has already exited.
+     */
+    public void onExit(IntConsumer action) {
+        exit.thenAccept(action::accept);
     }
 
-    public int exitValue() {
-        return process.exitValue();
+    /** The pidfd fired: the child is a zombie, so waitpid returns at once. */
+    void reap(PipeReactor.Registration pidfd) {
+        int[] status = new int[1];
+        int rc;
+        do {
+            rc = LibC.waitpid(pid, status, LibC.WNOHANG);
+        } while (rc < 0 && LibC.errno() == LibC.EINTR);
+        if (rc == 0) {
+            pidfd.rearm(); // not exited after all (cannot happen for a pidfd, but never lose the event)
+            return;
+        }
+        pidfd.close();
+        if (rc < 0) {
+            LOG.log(Level.ERROR, "waitpid(" + pid + "): " + LibC.describe(LibC.errno()));
+            exit.complete(-1);
+            return;
+        }
+        exit.complete(exitValue(status[0]));
+    }
+
+    /** The status as Java's Process reports it: the exit code, or 128 + the signal that ended it. */
+    static int exitValue(int waitStatus) {
+        int signal = waitStatus & 0x7f;
+        return signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal;
     }
 
     /**
@@ -121,18 +247,71 @@ public final class ChildProcess {
         }, step.delay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Closes stdin now, or as soon as a write blocked on a full pipe returns; never waits for it. */
+    /** Closes stdin now; whatever still waits for the child is dropped and waiting writers return. */
     public void closeStdin() {
-        stdinClosing = true;
-        if (!stdinLock.tryLock()) {
-            return; // the blocked writer closes it (see writeStdin)
-        }
+        stdinLock.lock();
         try {
-            stdin.close();
-        } catch (IOException ignored) {
-            // Already closed by the child's exit: nothing left to tell it.
+            if (!stdinClosed) {
+                stdinClosed = true;
+                waiting.clear();
+                if (stdinWatch != null) {
+                    stdinWatch.close();
+                } else {
+                    stdin.close();
+                }
+                drainedOut();
+            }
         } finally {
             stdinLock.unlock();
+        }
+    }
+
+    /** Nothing will read or write these any more (failed launch, shutdown): let them go. */
+    public void closePipes() {
+        closeStdin();
+        stdout.close();
+        stderr.close();
+    }
+
+    /** A blocking view of a non-blocking pipe: waits in poll(2) when the pipe is empty. */
+    private static final class PipeInputStream extends InputStream {
+        private final PipeEnd pipe;
+        private final byte[] one = new byte[1];
+
+        PipeInputStream(PipeEnd pipe) {
+            this.pipe = pipe;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            byte[] target = off == 0 && len == b.length ? b : new byte[len];
+            while (true) {
+                int n = pipe.read(target, len);
+                if (n == PipeEnd.EOF) {
+                    return -1;
+                }
+                if (n == PipeEnd.WOULD_BLOCK) {
+                    pipe.await(LibC.POLLIN);
+                    continue;
+                }
+                if (target != b) {
+                    System.arraycopy(target, 0, b, off, n);
+                }
+                return n;
+            }
+        }
+
+        @Override
+        public void close() {
+            pipe.close();
         }
     }
 }

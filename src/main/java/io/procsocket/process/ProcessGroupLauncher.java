@@ -1,46 +1,127 @@
 package io.procsocket.process;
 
+import com.sun.jna.Memory;
+import com.sun.jna.StringArray;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a program as the leader of a new session and process group. Java cannot call setsid(2)
- * between fork and exec, so the util-linux {@code setsid} program does it and then execs the real
- * program in place: the pid Java sees is the program's own pid and its group id.
+ * Starts a program as the leader of a new session and process group, with one posix_spawn(3):
+ * POSIX_SPAWN_SETSID does what the util-linux {@code setsid} program did between fork and exec, and
+ * every descriptor above stderr is closed in the child. ProcessBuilder could not: it cannot call
+ * setsid, so each child cost three execs (jspawnhelper, setsid, the program) and a JDK reaper thread.
+ * Here the child's exit arrives as a pidfd event on the {@link PipeReactor}, so no thread waits for it.
  */
 public final class ProcessGroupLauncher {
-    private static final List<Path> SETSID_CANDIDATES = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+    private final PipeReactor reactor;
 
-    private final String setsid;
-
-    private ProcessGroupLauncher(String setsid) {
-        this.setsid = setsid;
+    public ProcessGroupLauncher(PipeReactor reactor) {
+        this.reactor = reactor;
     }
 
-    /** Finds setsid once at startup; a server that cannot isolate children must say so before serving. */
-    public static ProcessGroupLauncher create() {
-        for (Path candidate : SETSID_CANDIDATES) {
-            if (Files.isExecutable(candidate)) {
-                return new ProcessGroupLauncher(candidate.toString());
+    /** Starts {@code command}; {@code backlog} is the front door's view of its stdin (see {@link StdinBacklog}). */
+    public ChildProcess launch(List<String> command, Map<String, String> environment, StdinBacklog backlog)
+            throws IOException {
+        String[] argv = command.toArray(String[]::new);
+        String[] envp = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        int[] in = pipe();
+        int[] out = null;
+        int[] err = null;
+        int pid;
+        try {
+            out = pipe();
+            err = pipe();
+            pid = spawn(argv, envp, in[0], out[1], err[1]);
+        } catch (IOException | RuntimeException e) {
+            closeAll(in, out, err);
+            throw e;
+        }
+        // The child's ends now belong to the child alone: closing ours is what lets it see EOF on stdin.
+        LibC.close(in[0]);
+        LibC.close(out[1]);
+        LibC.close(err[1]);
+        ChildProcess child = new ChildProcess(pid, nonBlocking(in[1]), nonBlocking(out[0]), nonBlocking(err[0]),
+                reactor, backlog);
+        long pidfd = LibC.syscall(LibC.SYS_PIDFD_OPEN, pid, 0);
+        if (pidfd < 0) {
+            int errno = LibC.errno();
+            // Without a pidfd nothing would ever reap it: end it rather than leave it running untracked.
+            Signals.signalGroup(pid, Signals.SIGKILL);
+            child.closePipes();
+            throw new IOException("pidfd_open (Linux 5.3 or later is needed): " + LibC.describe(errno));
+        }
+        try {
+            reactor.register(new PipeEnd((int) pidfd), child::reap);
+        } catch (IllegalStateException e) {
+            Signals.signalGroup(pid, Signals.SIGKILL);
+            child.closePipes();
+            throw new IOException("shutting down", e);
+        }
+        return child;
+    }
+
+    private static int spawn(String[] argv, String[] envp, int stdin, int stdout, int stderr) throws IOException {
+        try (Memory actions = new Memory(LibC.SPAWN_STRUCT_BYTES);
+             Memory attr = new Memory(LibC.SPAWN_STRUCT_BYTES);
+             Memory noSignals = new Memory(LibC.SPAWN_STRUCT_BYTES)) {
+            check("posix_spawn_file_actions_init", LibC.posix_spawn_file_actions_init(actions));
+            check("posix_spawnattr_init", LibC.posix_spawnattr_init(attr));
+            try {
+                check("adddup2", LibC.posix_spawn_file_actions_adddup2(actions, stdin, 0));
+                check("adddup2", LibC.posix_spawn_file_actions_adddup2(actions, stdout, 1));
+                check("adddup2", LibC.posix_spawn_file_actions_adddup2(actions, stderr, 2));
+                // Not every descriptor the JVM opens is close-on-exec (sockets are not): a child must not
+                // hold a client's socket or a listening port open.
+                check("addclosefrom_np", LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3));
+                // The spawning thread may block signals; the program starts with none blocked.
+                LibC.sigemptyset(noSignals);
+                check("setsigmask", LibC.posix_spawnattr_setsigmask(attr, noSignals));
+                check("setflags", LibC.posix_spawnattr_setflags(attr,
+                        (short) (LibC.POSIX_SPAWN_SETSID | LibC.POSIX_SPAWN_SETSIGMASK)));
+                int[] pid = new int[1];
+                int rc = LibC.posix_spawnp(pid, argv[0], actions, attr,
+                        new StringArray(argv, StandardCharsets.UTF_8.name()),
+                        new StringArray(envp, StandardCharsets.UTF_8.name()));
+                if (rc != 0) {
+                    // The same words as ProcessBuilder's failure, which websocketd users' logs were matched on.
+                    throw new IOException("Cannot run program \"" + argv[0] + "\": " + LibC.describe(rc));
+                }
+                return pid[0];
+            } finally {
+                LibC.posix_spawn_file_actions_destroy(actions);
+                LibC.posix_spawnattr_destroy(attr);
             }
         }
-        throw new IllegalStateException("setsid (util-linux) not found in /usr/bin or /bin; it is needed to "
-                + "give every child its own process group");
     }
 
-    public ChildProcess launch(List<String> command, Map<String, String> environment) throws IOException {
-        List<String> argv = new ArrayList<>(command.size() + 2);
-        argv.add(setsid);
-        // -w: should setsid ever have to fork, it still waits and reports the program's exit status.
-        argv.add("-w");
-        argv.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(argv);
-        builder.environment().clear();
-        builder.environment().putAll(environment);
-        return new ChildProcess(builder.start());
+    private static int[] pipe() throws IOException {
+        int[] fds = new int[2];
+        if (LibC.pipe2(fds, LibC.O_CLOEXEC) < 0) {
+            throw new IOException("pipe2: " + LibC.describe(LibC.errno()));
+        }
+        return fds;
+    }
+
+    private static PipeEnd nonBlocking(int fd) {
+        int flags = LibC.fcntl(fd, LibC.F_GETFL, 0);
+        LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK);
+        return new PipeEnd(fd);
+    }
+
+    private static void check(String call, int rc) throws IOException {
+        if (rc != 0) {
+            throw new IOException(call + ": " + LibC.describe(rc));
+        }
+    }
+
+    private static void closeAll(int[]... pipes) {
+        for (int[] p : pipes) {
+            if (p != null) {
+                LibC.close(p[0]);
+                LibC.close(p[1]);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.procsocket.gateway.ScriptLocator;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.process.CgiEnvironment;
 import io.procsocket.process.ChildProcess;
+import io.procsocket.process.StdinBacklog;
 import io.procsocket.process.LineSplitter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,7 +76,8 @@ final class CgiHandler {
         GatewayLog scope = log.with("id", id).with("command", lookup.route().program());
         ChildProcess child;
         try {
-            child = gateway.launcher().launch(lookup.route().command(), env);
+            // A worker thread serves CGI: stdin writes may wait for the script, so a fresh backlog nobody watches.
+            child = gateway.launcher().launch(lookup.route().command(), env, new StdinBacklog());
         } catch (IOException e) {
             scope.error("process", "Could not launch CGI script (%s)", e.getMessage());
             PlainHttpHandler.text(response, 500, "500 Internal Server Error\n");
@@ -89,8 +91,8 @@ final class CgiHandler {
             // Body in and stderr out on their own threads, so a script that writes before reading
             // all its input cannot deadlock against us.
             InputStream body = request.getInputStream();
-            gateway.pumps().execute(() -> feedStdin(child, body, stderrLog));
-            gateway.pumps().execute(() -> logStderr(child, stderrLog));
+            gateway.workers().execute(() -> feedStdin(child, body, stderrLog));
+            gateway.workers().execute(() -> logStderr(child, stderrLog));
             InputStream out = child.stdout();
             if (!writeHeaders(out, response, scope)) {
                 return;

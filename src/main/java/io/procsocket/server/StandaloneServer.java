@@ -96,15 +96,15 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * Worker-thread I/O: Tyrus delivers each client frame on a worker thread, which writes it to the
-     * child's stdin and may block there when the pipe is full. Blocking is confined to that client
-     * (Grizzly stops reading its socket meanwhile); the selector threads never touch a pipe. The pool
-     * may grow to one thread per possible child so a few stalled children cannot starve the rest.
+     * {@link AdaptiveIOStrategy}: frames on the selector thread while the child keeps up, on a worker
+     * (which may wait for the child) once it does not. A worker that waits stops only its own client
+     * (Grizzly stops reading that socket meanwhile). The pool may grow to one thread per possible child
+     * so a few stalled children cannot starve the rest.
      */
     private static void configureTransport(TCPNIOTransport transport, Config config) {
         int cores = Runtime.getRuntime().availableProcessors();
         int max = Math.max(64, config.maxForks() == 0 ? 4096 : config.maxForks() + 2 * cores);
-        transport.setIOStrategy(ioStrategy(System.getProperty(IO_STRATEGY_PROPERTY, "worker")));
+        transport.setIOStrategy(ioStrategy(System.getProperty(IO_STRATEGY_PROPERTY, "adaptive")));
         transport.setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
                 .setPoolName("procsocket-worker")
                 .setCorePoolSize(2 * cores)
@@ -116,12 +116,14 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * For measurement only (bench/iostrategy): the default, "worker", is the only safe one. With
-     * "samethread" or "leaderfollower" the thread that read a frame is the selector thread, and a write
-     * to a full stdin pipe would freeze every connection on that selector (see bench/iostrategy/RESULTS.md).
+     * For measurement only (bench/iostrategy): "adaptive" (the default) and "worker" are safe. With
+     * "samethread" or "leaderfollower" every event runs on the selector thread, HTTP handlers and blocking
+     * sends included, which can freeze every connection on that selector (see bench/iostrategy/RESULTS.md).
      */
     static IOStrategy ioStrategy(String name) {
         switch (name) {
+            case "adaptive":
+                return new AdaptiveIOStrategy();
             case "worker":
                 return WorkerThreadIOStrategy.getInstance();
             case "samethread":
@@ -130,7 +132,7 @@ public final class StandaloneServer implements AutoCloseable {
                 return LeaderFollowerNIOStrategy.getInstance();
             default:
                 throw new IllegalArgumentException("-D" + IO_STRATEGY_PROPERTY
-                        + " must be worker, samethread or leaderfollower, got " + name);
+                        + " must be adaptive, worker, samethread or leaderfollower, got " + name);
         }
     }
 

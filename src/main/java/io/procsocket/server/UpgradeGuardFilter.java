@@ -63,6 +63,7 @@ final class UpgradeGuardFilter extends BaseFilter {
             return refuse(ctx, request, admission.refusal());
         }
         request.setRequestURI(Gateway.ENDPOINT_PATH + "/" + admission.ticket());
+        AdaptiveIOStrategy.STDIN.set(ctx.getConnection(), admission.stdin());
         return ctx.getInvokeAction();
     }
 

@@ -99,7 +99,7 @@ public final class GatewayListener implements ServletContextListener {
             gateway.close();
             // close() only asks the threads to stop; wait for them so the container's leak check
             // (run right after this) finds none left holding the web application's class loader.
-            awaitQuietly(gateway.pumps());
+            awaitQuietly(gateway.workers());
             awaitQuietly(gateway.timer());
             gateway = null;
             if (!jvmExiting) {

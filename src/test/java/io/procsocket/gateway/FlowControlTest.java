@@ -109,7 +109,9 @@ class FlowControlTest {
         }, "deaf-forever-sender");
         sender.setDaemon(true);
         sender.start();
-        Bounded.await("a thread blocked writing the child's stdin", Duration.ofSeconds(10),
+        Bounded.await("bytes waiting for the child to read its stdin", Duration.ofSeconds(10),
+                () -> server.gateway().childrenWaitingOnStdin() > 0);
+        Bounded.await("a thread waiting for the child's stdin (the client's next frames)", Duration.ofSeconds(10),
                 FlowControlTest::someThreadIsWritingStdin);
         // Several clients, so that some share the stuck connection's selector: with
         // -Dprocsocket.iostrategy=samethread the stuck thread IS a selector and these hang (bench/iostrategy).
@@ -131,16 +133,16 @@ class FlowControlTest {
 
     @Test
     void clientVanishingWhileItsChildIgnoresStdinStillEndsTheChild() throws Exception {
-        // The container thread is stuck writing to a full stdin when the client disappears: the kill
-        // sequence must not wait behind that write.
+        // The child's stdin is full and the rest of the message waits for it when the client disappears:
+        // the kill sequence must not wait behind that write.
         RawWebSocket raw = RawWebSocket.open(server.port(), "/deaf-forever-vanish", Duration.ofSeconds(10));
         long pid = Procs.readPid(dir.resolve("deaf-forever-vanish.pid"));
         byte[] big = new byte[1 << 20];
         Arrays.fill(big, (byte) 'y');
         raw.send(RawWebSocket.TEXT, big);
-        // The server runs in this JVM: wait until its container thread is really stuck in the write.
-        Bounded.await("a thread blocked writing the child's stdin", Duration.ofSeconds(10),
-                FlowControlTest::someThreadIsWritingStdin);
+        // The server runs in this JVM: wait until the child's stdin is really full.
+        Bounded.await("bytes waiting for the child to read its stdin", Duration.ofSeconds(10),
+                () -> server.gateway().childrenWaitingOnStdin() > 0);
         raw.close();
         Procs.awaitGone(pid, Duration.ofSeconds(10));
     }

@@ -1,0 +1,104 @@
+package io.procsocket.endpoint;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendResult;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One connection's outgoing messages, sent one at a time with asynchronous sends, so the reactor thread
+ * that read them never waits for a client. Containers refuse (Tomcat) or interleave badly a second send
+ * before the first completes, and stdout and stderr (--passstderr) both send, hence the queue.
+ *
+ * It is bounded by its producers, not by a limit: each pipe is re-armed only by the {@code afterward}
+ * of the last message of what it read, so at most one read per pipe is ever queued.
+ */
+final class SendQueue {
+    private record Entry(Object message, Runnable afterward) { }
+
+    private final RemoteEndpoint.Async remote;
+    /** Called once, with the cause, when a send fails; later messages are dropped (their afterward still runs). */
+    private final Consumer<Throwable> onFailure;
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    private boolean draining;
+    private volatile boolean failed;
+
+    SendQueue(RemoteEndpoint.Async remote, Consumer<Throwable> onFailure) {
+        this.remote = remote;
+        this.onFailure = onFailure;
+    }
+
+    /** Queues {@code message} (null: none, only the action) and runs {@code afterward} once it has gone. */
+    void send(Object message, Runnable afterward) {
+        boolean start;
+        synchronized (queue) {
+            queue.add(new Entry(message, afterward));
+            start = !draining;
+            draining = true;
+        }
+        if (start) {
+            drain();
+        }
+    }
+
+    /**
+     * Sends until the queue is empty or a send is still in flight; its completion carries on. A send that
+     * completes inside sendObject (the socket had room, the usual case) continues this loop instead of
+     * recursing, so a burst of thousands of short lines cannot overflow the stack.
+     */
+    private void drain() {
+        while (true) {
+            Entry e;
+            synchronized (queue) {
+                e = queue.poll();
+                if (e == null) {
+                    draining = false;
+                    return;
+                }
+            }
+            if (e.message == null || failed) {
+                done(e);
+                continue;
+            }
+            // Whichever of this loop and the completion handler gets here second carries on draining.
+            AtomicBoolean handOff = new AtomicBoolean();
+            try {
+                remote.sendObject(e.message, result -> {
+                    completed(e, result);
+                    if (!handOff.compareAndSet(false, true)) {
+                        drain();
+                    }
+                });
+            } catch (RuntimeException ex) {
+                // IllegalStateException and kin: the session closed under us. Nothing was sent.
+                fail(ex);
+                done(e);
+                continue;
+            }
+            if (handOff.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private void completed(Entry e, SendResult result) {
+        if (!result.isOK()) {
+            fail(result.getException());
+        }
+        done(e);
+    }
+
+    private void fail(Throwable cause) {
+        if (!failed) {
+            failed = true;
+            onFailure.accept(cause);
+        }
+    }
+
+    private static void done(Entry e) {
+        if (e.afterward != null) {
+            e.afterward.run();
+        }
+    }
+}

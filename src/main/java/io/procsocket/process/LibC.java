@@ -1,0 +1,133 @@
+package io.procsocket.process;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/**
+ * The few libc calls the process layer needs, bound with JNA's direct mapping: a call costs about what
+ * a JNI call does (interface mapping adds reflection on every read and write of the hot path).
+ * Linux on 64-bit glibc (2.34 or later, for posix_spawn_file_actions_addclosefrom_np) only: the
+ * constants below are the Linux values shared by x86-64 and aarch64. Errors are read through
+ * {@link Native#getLastError()}, which JNA saves after every call, so EAGAIN costs no exception.
+ */
+final class LibC {
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int ESRCH = 3;
+    static final int EPIPE = 32;
+
+    static final int O_NONBLOCK = 0x800;
+    static final int O_CLOEXEC = 0x80000;
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+
+    static final short POLLIN = 0x1;
+    static final short POLLOUT = 0x4;
+
+    static final int EPOLLIN = 0x1;
+    static final int EPOLLOUT = 0x4;
+    static final int EPOLLERR = 0x8;
+    static final int EPOLLHUP = 0x10;
+    static final int EPOLLONESHOT = 1 << 30;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    static final int EPOLL_CTL_MOD = 3;
+    /** struct epoll_event is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16). */
+    static final int EPOLL_EVENT_SIZE = Platform.isIntel() ? 12 : 16;
+    static final int EPOLL_DATA_OFFSET = Platform.isIntel() ? 4 : 8;
+
+    static final int EFD_NONBLOCK = 0x800;
+    static final int EFD_CLOEXEC = 0x80000;
+
+    static final int WNOHANG = 1;
+    /** pidfd_open(2): the same number on every architecture (added after the syscall tables were unified). */
+    static final long SYS_PIDFD_OPEN = 434;
+
+    static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    static final short POSIX_SPAWN_SETSID = 0x80;
+    /** Room for posix_spawn_file_actions_t (80 bytes on glibc x86-64), posix_spawnattr_t (336) and sigset_t (128). */
+    static final int SPAWN_STRUCT_BYTES = 512;
+
+    private static final NativeLibrary LIBRARY;
+
+    static {
+        if (!Platform.isLinux() || !Platform.is64Bit()) {
+            throw new UnsupportedOperationException("Procsocket runs children on 64-bit Linux only (this is "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+        }
+        LIBRARY = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+        Native.register(LibC.class, LIBRARY);
+    }
+
+    private LibC() { }
+
+    static native int pipe2(int[] fds, int flags);
+
+    static native int fcntl(int fd, int cmd, int arg);
+
+    static native long read(int fd, Pointer buf, long count);
+
+    static native long read(int fd, byte[] buf, long count);
+
+    static native long write(int fd, byte[] buf, long count);
+
+    static native int close(int fd);
+
+    static native int poll(Pointer fds, long nfds, int timeoutMs);
+
+    static native int kill(int pid, int sig);
+
+    static native int waitpid(int pid, int[] status, int options);
+
+    static native long syscall(long number, long arg1, long arg2);
+
+    static native int epoll_create1(int flags);
+
+    static native int epoll_ctl(int epfd, int op, int fd, int[] event);
+
+    static native int epoll_wait(int epfd, Pointer events, int maxEvents, int timeoutMs);
+
+    static native int eventfd(int initval, int flags);
+
+    static native String strerror(int errnum);
+
+    static native int posix_spawnp(int[] pid, String file, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
+
+    static native int posix_spawn_file_actions_init(Pointer fileActions);
+
+    static native int posix_spawn_file_actions_destroy(Pointer fileActions);
+
+    static native int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+
+    static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+
+    static native int posix_spawnattr_init(Pointer attr);
+
+    static native int posix_spawnattr_destroy(Pointer attr);
+
+    static native int posix_spawnattr_setflags(Pointer attr, short flags);
+
+    static native int posix_spawnattr_setsigmask(Pointer attr, Pointer sigmask);
+
+    static native int sigemptyset(Pointer set);
+
+    static int errno() {
+        return Native.getLastError();
+    }
+
+    /** "Error 11 (Resource temporarily unavailable)" style text for an errno. */
+    static String describe(int errno) {
+        return "error=" + errno + ", " + strerror(errno);
+    }
+
+    /**
+     * Lets go of the binding when a web application is undeployed, so that nothing native pins the
+     * application's class loader.
+     */
+    static void release() {
+        Native.unregister(LibC.class);
+        LIBRARY.dispose();
+    }
+}

@@ -1,0 +1,97 @@
+package io.procsocket.process;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+
+/**
+ * One end of a pipe to a child, non-blocking (O_NONBLOCK is set on our end only; the child's end stays
+ * blocking, as programs expect). Closed exactly once: the reactor re-arms it under the same lock, so a
+ * close can never let a recycled descriptor number be armed for the wrong pipe.
+ */
+public final class PipeEnd {
+    /** read/write result when the pipe has nothing to give or no room: wait for readiness. */
+    public static final int WOULD_BLOCK = -2;
+    /** read result at end of stream. */
+    public static final int EOF = -1;
+
+    private final int fd;
+    private boolean closed;
+
+    PipeEnd(int fd) {
+        this.fd = fd;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            LibC.close(fd);
+        }
+    }
+
+    /** One read into native memory: bytes read, {@link #EOF} or {@link #WOULD_BLOCK}. */
+    public int read(Pointer buf, int size) throws IOException {
+        long n;
+        do {
+            n = LibC.read(fd, buf, size);
+        } while (interrupted(n));
+        return n == 0 ? EOF : result(n, "read");
+    }
+
+    /** One read into {@code buf} from its start: bytes read, {@link #EOF} or {@link #WOULD_BLOCK}. */
+    int read(byte[] buf, int size) throws IOException {
+        long n;
+        do {
+            n = LibC.read(fd, buf, size);
+        } while (interrupted(n));
+        return n == 0 ? EOF : result(n, "read");
+    }
+
+    /** Writes what fits now from the start of {@code buf}: bytes written, or {@link #WOULD_BLOCK}. */
+    int write(byte[] buf, int len) throws IOException {
+        long n;
+        do {
+            n = LibC.write(fd, buf, len);
+        } while (interrupted(n));
+        return result(n, "write");
+    }
+
+    private static boolean interrupted(long n) {
+        return n < 0 && LibC.errno() == LibC.EINTR;
+    }
+
+    /** A count as is, EAGAIN as {@link #WOULD_BLOCK}, any other error as an exception. */
+    private static int result(long n, String call) throws IOException {
+        if (n >= 0) {
+            return (int) n;
+        }
+        int errno = LibC.errno();
+        if (errno == LibC.EAGAIN) {
+            return WOULD_BLOCK;
+        }
+        throw new IOException(errno == LibC.EPIPE ? "Broken pipe" : call + ": " + LibC.describe(errno));
+    }
+
+    /** Blocks the calling thread until the pipe can be read ({@code LibC.POLLIN}) or written ({@code POLLOUT}). */
+    void await(short events) throws IOException {
+        try (Memory pollfd = new Memory(8)) {
+            pollfd.setInt(0, fd);
+            pollfd.setShort(4, events);
+            pollfd.setShort(6, (short) 0);
+            while (LibC.poll(pollfd, 1, -1) < 0) {
+                int errno = LibC.errno();
+                if (errno != LibC.EINTR) {
+                    throw new IOException("poll: " + LibC.describe(errno));
+                }
+            }
+        }
+    }
+}
