@@ -15,7 +15,8 @@ RUN mvn -B -q package -DskipTests
 # ---- runtime: a JRE, tini, and nothing else ----
 FROM eclipse-temurin:17-jre
 # tini is PID 1: it forwards SIGTERM to the JVM (whose shutdown hook ends every child's process group)
-# and reaps orphans, which PID 1 must do and a JVM does not. setsid (util-linux) is in the base image.
+# and reaps orphans, which PID 1 must do and a JVM does not. The base image (Ubuntu) has glibc >= 2.34,
+# which the process launcher needs (posix_spawn_file_actions_addclosefrom_np).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/* \
