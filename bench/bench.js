@@ -18,6 +18,7 @@ const LOADGEN = path.join(__dirname, 'loadgen.js');
 const SECONDS = +(process.env.BENCH_SECONDS || 3);
 const WARMUP = +(process.env.BENCH_WARMUP || 1);
 const REPS = +(process.env.BENCH_REPS || 3);
+const CHURN_WARMUP = +(process.env.BENCH_CHURN_WARMUP || 20);
 const JAVA_OPTS = (process.env.PROCSOCKET_JAVA_OPTS || '-XX:+UseSerialGC -Xss256k -Xms64m -Xmn16m').split(/\s+/).filter(Boolean);
 const WEBSOCKETD = process.env.WEBSOCKETD || 'websocketd';
 const CAT = execFileSync('sh', ['-c', 'command -v cat']).toString().trim();
@@ -173,7 +174,7 @@ function machine() {
     java: (java.split('\n')[1] || '').trim(), node: process.version,
     websocketd: execFileSync('dpkg-query', ['-W', '-f=${Version}', 'websocketd']).toString(),
     loadavg_start: os.loadavg().map(x => +x.toFixed(2)), java_opts: JAVA_OPTS.join(' '),
-    seconds: SECONDS, warmup: WARMUP, reps: REPS, date: new Date().toISOString() };
+    seconds: SECONDS, warmup: WARMUP, reps: REPS, churn_warmup: CHURN_WARMUP, date: new Date().toISOString() };
 }
 
 async function main() {
@@ -209,6 +210,10 @@ async function main() {
     result.rtt.push({ kind: 'binary', conns: 10, bytes, ...await abCell(`gateway binary 10c ${bytes}B`, ...gwBin, argsBin) });
     result.echo.push({ kind: 'binary', conns: 10, bytes, ...await abCell(`echo binary 10c ${bytes}B`, ...echo, argsBin) });
   }
+  // Churn runs code the round trips never did (handshake, session set-up, process start): the JVM's JIT is
+  // still compiling it for the first ~20 s (measured: 630/s in the first 4 s, 1150/s after 24 s). Both servers
+  // get the same unmeasured churn warm-up, so the cell compares steady states; BENCH_CHURN_WARMUP=0 shows a cold JVM.
+  if (CHURN_WARMUP > 0) for (const s of gwText) await loadgen(['churn', s.url, '10', String(CHURN_WARMUP)]);
   result.churn = await abCell('churn 10 concurrent', ...gwText, (s) => ['churn', s.url, '10', String(SECONDS + 1)]);
   stopAll(); servers.length = 0;
   await sleep(1000);

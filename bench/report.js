@@ -25,7 +25,7 @@ function markdown(r) {
   const ch = r.churn;
   const out = [];
   out.push(`Run ${m.date}: ${m.nproc} cores (${m.cpu}), ${m.ram_gib} GiB RAM, Linux ${m.kernel}, ${m.java}, Node ${m.node}, websocketd ${m.websocketd}.`);
-  out.push(`Procsocket JVM flags: \`${m.java_opts}\`. ${m.reps} alternating A/B runs per cell, ${m.seconds} s measured after ${m.warmup} s warm-up; medians. ` +
+  out.push(`Procsocket JVM flags: \`${m.java_opts}\`. ${m.reps} alternating A/B runs per cell, ${m.seconds} s measured after ${m.warmup} s warm-up; medians; churn after ${m.churn_warmup ?? 0} s of unmeasured churn on each server (JIT warm-up). ` +
     `Load average ${m.loadavg_start.join(' ')} at start, ${m.loadavg_end.join(' ')} at end; total ${m.total_seconds} s.`);
   out.push('');
   out.push('### Gateway (child `cat`): Procsocket / websocketd');

@@ -60,8 +60,9 @@ public final class Main {
         StandaloneServer server;
         try {
             server = StandaloneServer.start(config);
-        } catch (IOException | RuntimeException e) {
-            log.fatal("server", "Can't start server: %s", e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // LinkageError: libc could not be bound (not 64-bit Linux, or JNA's native part cannot load).
+            log.fatal("server", "Can't start server: %s", reason(e));
             return EXIT_CANNOT_START;
         }
         if (config.servesWebSockets()) {
@@ -96,6 +97,16 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The first message down the cause chain: class initialisers wrap theirs in a message-less error. */
+    private static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return e.toString();
     }
 
     private static String hostname() {

@@ -77,7 +77,12 @@ public final class PipeReactor implements AutoCloseable {
                 pipe.close();
                 throw new IllegalStateException("pipe reactor is closed");
             }
-            control(LibC.EPOLL_CTL_ADD, pipe.fd(), r.events, r.id);
+            try {
+                control(LibC.EPOLL_CTL_ADD, pipe.fd(), r.events, r.id);
+            } catch (IllegalStateException e) {
+                registrations.remove(r.id);
+                throw e;
+            }
         }
         return r;
     }
