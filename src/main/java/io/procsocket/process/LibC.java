@@ -50,6 +50,8 @@ final class LibC {
     /** Room for posix_spawn_file_actions_t (80 bytes on glibc x86-64), posix_spawnattr_t (336) and sigset_t (128). */
     static final int SPAWN_STRUCT_BYTES = 512;
 
+    private static final String GLIBC_SONAME = "libc.so.6";
+    private static final String JNA_PLATFORM_PATH = "jna.platform.library.path";
     private static final NativeLibrary LIBRARY;
 
     static {
@@ -57,7 +59,13 @@ final class LibC {
             throw new UnsupportedOperationException("Procsocket runs children on 64-bit Linux only (this is "
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
         }
-        LIBRARY = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+        // JNA builds its default library search path by running `ldconfig -p` (a fork, an exec and a JDK
+        // reaper thread kept for good) unless this is already set. libc is found by its soname through
+        // the dynamic loader anyway, so give the usual places and skip that.
+        if (System.getProperty(JNA_PLATFORM_PATH) == null) {
+            System.setProperty(JNA_PLATFORM_PATH, "/usr/lib64:/lib64:/usr/lib:/lib");
+        }
+        LIBRARY = NativeLibrary.getInstance(GLIBC_SONAME);
         Native.register(LibC.class, LIBRARY);
     }
 
