@@ -9,6 +9,8 @@ import io.procsocket.process.StdinBacklog;
 import io.procsocket.process.Signals;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,7 +45,8 @@ public final class Gateway implements AutoCloseable {
     private final PendingConnections pending = new PendingConnections();
     private final ProcessGroupLauncher launcher;
     private final ScheduledExecutorService timer;
-    private final PipeReactor reactor;
+    /** Created in the background: binding libc through JNA takes ~70 ms that overlap the server's own start. */
+    private final CompletableFuture<PipeReactor> reactor;
     private final ExecutorService workers;
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastId = new AtomicLong();
@@ -52,8 +55,12 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.router = new Router(config);
         this.forks = new ForkLimiter(config.maxForks());
-        this.reactor = new PipeReactor("procsocket-pipes");
-        this.launcher = new ProcessGroupLauncher(reactor);
+        this.reactor = CompletableFuture.supplyAsync(() -> new PipeReactor("procsocket-pipes"), r -> {
+            Thread t = new Thread(r, "procsocket-start");
+            t.setDaemon(true);
+            t.start();
+        });
+        this.launcher = new ProcessGroupLauncher(this::reactor);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("procsocket-timer", 0));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
@@ -114,7 +121,31 @@ public final class Gateway implements AutoCloseable {
 
     /** Reads every child's stdout and stderr and reaps every child. */
     public PipeReactor reactor() {
-        return reactor;
+        try {
+            return reactor.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("cannot start child processes: " + reason(e.getCause()), e.getCause());
+        }
+    }
+
+    /**
+     * Waits until children can be started, so that a server that never could (not 64-bit Linux, JNA's
+     * native part not loadable) fails at start-up with the reason, not at its first connection.
+     */
+    public void awaitProcessLayer() {
+        reactor();
+    }
+
+    private static String reason(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null) {
+                return c.getMessage();
+            }
+        }
+        return String.valueOf(t);
     }
 
     /** For work that may block: sending a close frame, CGI's request body and stderr. */
@@ -182,7 +213,7 @@ public final class Gateway implements AutoCloseable {
                 }
             }
         }
-        reactor.close();
+        reactor.thenAccept(PipeReactor::close);
         workers.shutdown();
         try {
             if (!workers.awaitTermination(FINISH_WAIT_MS, TimeUnit.MILLISECONDS)) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Starts a program as the leader of a new session and process group, with one posix_spawn(3):
@@ -15,15 +16,17 @@ import java.util.Map;
  * Here the child's exit arrives as a pidfd event on the {@link PipeReactor}, so no thread waits for it.
  */
 public final class ProcessGroupLauncher {
-    private final PipeReactor reactor;
+    private final Supplier<PipeReactor> reactor;
 
-    public ProcessGroupLauncher(PipeReactor reactor) {
+    /** {@code reactor} may still be starting; the first launch waits for it. */
+    public ProcessGroupLauncher(Supplier<PipeReactor> reactor) {
         this.reactor = reactor;
     }
 
     /** Starts {@code command}; {@code backlog} is the front door's view of its stdin (see {@link StdinBacklog}). */
     public ChildProcess launch(List<String> command, Map<String, String> environment, StdinBacklog backlog)
             throws IOException {
+        PipeReactor reactor = this.reactor.get();
         String[] argv = command.toArray(String[]::new);
         String[] envp = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         int[] in = pipe();

@@ -85,10 +85,12 @@ public final class StandaloneServer implements AutoCloseable {
             if (config.redirPort() != 0) {
                 server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port());
             }
+            // Bound and accepting already; libc has been bound in the background meanwhile.
+            gateway.awaitProcessLayer();
         } catch (DeploymentException e) {
             server.close();
             throw new IOException("cannot deploy the gateway endpoint: " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             server.close();
             throw e;
         }

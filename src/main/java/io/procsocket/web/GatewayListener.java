@@ -61,6 +61,7 @@ public final class GatewayListener implements ServletContextListener {
             }
             GatewayLog.logger().setLevel(GatewayLevel.of(config.logLevel()));
             gateway = new Gateway(config);
+            gateway.awaitProcessLayer();
             endpoint = GatewayEndpoints.config(gateway);
             registerEndpoint(context, endpoint);
             // The hook may run after the container has closed our class loader (Payara does, on SIGTERM):

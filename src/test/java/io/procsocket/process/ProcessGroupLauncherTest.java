@@ -37,7 +37,7 @@ class ProcessGroupLauncherTest {
     @BeforeEach
     void start() {
         reactor = new PipeReactor("test-pipes");
-        launcher = new ProcessGroupLauncher(reactor);
+        launcher = new ProcessGroupLauncher(() -> reactor);
     }
 
     @AfterEach

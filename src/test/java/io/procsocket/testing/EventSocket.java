@@ -53,6 +53,10 @@ public final class EventSocket extends Endpoint {
         this.session = session;
         session.setMaxTextMessageBufferSize(64 << 20);
         session.setMaxBinaryMessageBufferSize(64 << 20);
+        // Negative, not the default 0: for 0 Tyrus schedules an idle check on the client container's executor
+        // at every send, and that executor shuts down whenever the client has no session left, so a send
+        // racing that shutdown failed with RejectedExecutionException (seen in LimitsTest).
+        session.setMaxIdleTimeout(-1);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) messages::add);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) messages::add);
     }
