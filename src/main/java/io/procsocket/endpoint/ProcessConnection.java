@@ -242,6 +242,17 @@ final class ProcessConnection {
 
     /** Reactor thread: stdout has data or ended. Never blocks. */
     private void onStdout(PipeReactor.Registration stdout) {
+        try {
+            readStdout(stdout);
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the connection must still end: treat it as the end of the output.
+            log.error("process", "stdout handling failed: %s", e);
+            stdout.close();
+            deliver(null, this::endOfOutput);
+        }
+    }
+
+    private void readStdout(PipeReactor.Registration stdout) {
         PipeReactor reactor = gateway.reactor();
         int n = read(reactor, stdout, config.binary() ? BINARY_CHUNK : PipeReactor.READ_BUFFER, "stdout");
         if (n == PipeEnd.WOULD_BLOCK) {
