@@ -6,10 +6,13 @@ import io.procsocket.codec.EchoTextDecoder;
 import io.procsocket.codec.EchoTextEncoder;
 import io.procsocket.message.EchoBytes;
 import io.procsocket.message.EchoText;
+import io.procsocket.process.NoWaiting;
+import jakarta.websocket.EncodeException;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
 
 /**
  * A pure in-container echo at a fixed path, no process involved. It is the yardstick for what the
@@ -21,6 +24,7 @@ import jakarta.websocket.server.ServerEndpoint;
         encoders = {EchoTextEncoder.class, EchoBytesEncoder.class},
         decoders = {EchoTextDecoder.class, EchoBytesDecoder.class})
 public final class EchoEndpoint {
+    private static final System.Logger LOG = System.getLogger(EchoEndpoint.class.getName());
     /** Under the reserved prefix, which the upgrade guard passes through untouched. */
     public static final String PATH = "/.procsocket/echo";
     /** Largest message echoed; bigger ones close with 1009 (the same bound as the gateway's default). */
@@ -33,14 +37,31 @@ public final class EchoEndpoint {
         session.setMaxIdleTimeout(ProcessConnection.NEVER_IDLE);
     }
 
-    /** The returned message is sent on the same thread before the next frame is read. */
     @OnMessage
-    public EchoText onText(EchoText message) {
-        return message;
+    public void onText(EchoText message, Session session) throws IOException, EncodeException {
+        echo(session, message);
     }
 
     @OnMessage
-    public EchoBytes onBinary(EchoBytes message) {
-        return message;
+    public void onBinary(EchoBytes message, Session session) throws IOException, EncodeException {
+        echo(session, message);
+    }
+
+    /**
+     * On a thread that must not wait (the standalone selector thread) the echo is sent asynchronously: if the
+     * client cannot take it now it waits in Grizzly's write queue, and the client's next frames are read on
+     * a worker thread, which sends with waiting. Anywhere else it is sent before the next frame is read.
+     * Either way a client that does not read holds back its own frames, not the server's memory.
+     */
+    private static void echo(Session session, Object message) throws IOException, EncodeException {
+        if (NoWaiting.here()) {
+            session.getAsyncRemote().sendObject(message, result -> {
+                if (!result.isOK()) {
+                    LOG.log(System.Logger.Level.DEBUG, "echo not sent: " + result.getException());
+                }
+            });
+        } else {
+            session.getBasicRemote().sendObject(message);
+        }
     }
 }

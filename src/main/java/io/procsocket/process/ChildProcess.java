@@ -81,7 +81,7 @@ public final class ChildProcess {
     /**
      * Writes one whole message to stdin, in order after any still waiting. What the pipe cannot take now
      * waits in memory for the reactor to write it; then the caller waits too, unless its thread must not
-     * ({@link StdinBacklog}): that caller is the selector thread, it returns at once, and the client's
+     * ({@link NoWaiting}): that caller is the selector thread, it returns at once, and the client's
      * next frames are read by a worker thread, which does wait. Either way a child that stops reading
      * holds back only its own client, and at most one socket read of its frames waits in memory.
      */
@@ -106,7 +106,7 @@ public final class ChildProcess {
                 backlog.backlogged(true);
                 watchStdin();
             }
-            if (!backlog.mayWait()) {
+            if (NoWaiting.here()) {
                 return;
             }
             while (!waiting.isEmpty() && !stdinClosed) {

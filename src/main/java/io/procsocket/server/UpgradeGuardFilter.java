@@ -1,5 +1,6 @@
 package io.procsocket.server;
 
+import io.procsocket.endpoint.EchoEndpoint;
 import io.procsocket.gateway.Admission;
 import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
@@ -52,6 +53,9 @@ final class UpgradeGuardFilter extends BaseFilter {
         }
         SEEN.set(request, Boolean.TRUE);
         if (passThroughPrefix != null && request.getRequestURI().startsWith(passThroughPrefix)) {
+            if (request.getRequestURI().equals(EchoEndpoint.PATH)) {
+                AdaptiveIOStrategy.ECHO.set(ctx.getConnection(), Boolean.TRUE);
+            }
             return ctx.getInvokeAction();
         }
         HandshakeInfo info = GrizzlyRequests.handshakeInfo(request);

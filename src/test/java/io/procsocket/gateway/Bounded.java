@@ -3,6 +3,7 @@ package io.procsocket.gateway;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Waiting for state the OS or the server changes without telling us (a pid leaving /proc, the live
@@ -19,6 +20,23 @@ public final class Bounded {
             }
             LockSupport.parkNanos(5_000_000);
         }
+    }
+
+    /**
+     * Waits until {@code value} stops changing (the same, and positive, over 100 polls of 5 ms: half a
+     * second with no progress at all) and returns it; for "the other side is blocked" conditions that
+     * nothing announces.
+     */
+    public static long awaitStable(String what, Duration limit, LongSupplier value) {
+        long[] last = {-1};
+        int[] same = {0};
+        await(what + " stops growing", limit, () -> {
+            long now = value.getAsLong();
+            same[0] = now == last[0] && now > 0 ? same[0] + 1 : 0;
+            last[0] = now;
+            return same[0] >= 100;
+        });
+        return last[0];
     }
 
     /** After every test: no child of ours left running. */

@@ -152,7 +152,7 @@ class FlowControlTest {
         Path count = dir.resolve("flood.count");
         try (RawWebSocket stalled = RawWebSocket.open(server.port(), "/flood", Duration.ofSeconds(10), 16 * 1024)) {
             long pid = Procs.readPid(dir.resolve("flood.pid"));
-            long lines = awaitStable(count);
+            long lines = Bounded.awaitStable(count.toString(), Duration.ofSeconds(30), () -> read(count));
             long bytes = lines * FLOOD_LINE;
             assertTrue(bytes < 64L << 20, "the child wrote " + bytes + " bytes to a client that reads nothing");
             assertTrue(Procs.running(pid), "the flooding child must be blocked, not dead");
@@ -168,19 +168,6 @@ class FlowControlTest {
     private static boolean someThreadIsWritingStdin() {
         return Thread.getAllStackTraces().values().stream().anyMatch(stack -> Arrays.stream(stack).anyMatch(
                 f -> f.getClassName().endsWith("ChildProcess") && f.getMethodName().equals("writeStdin")));
-    }
-
-    /** The counter once it has stopped moving (unchanged over several polls), bounded. */
-    private static long awaitStable(Path counter) {
-        long[] last = {-1};
-        int[] same = {0};
-        Bounded.await(counter + " stops growing", Duration.ofSeconds(30), () -> {
-            long now = read(counter);
-            same[0] = now == last[0] && now > 0 ? same[0] + 1 : 0;
-            last[0] = now;
-            return same[0] >= 100; // 100 polls of 5 ms: half a second with no progress at all
-        });
-        return last[0];
     }
 
     private static long read(Path counter) {

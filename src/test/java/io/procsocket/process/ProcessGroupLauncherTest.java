@@ -130,11 +130,11 @@ class ProcessGroupLauncherTest {
         // Nobody reads cat's stdout yet, so both pipes fill and most of this cannot be written now.
         byte[] data = new byte[1 << 20];
         new Random(42).nextBytes(data);
-        backlog.forbidWaitingOnThisThread();
+        NoWaiting.enter();
         try {
             cat.writeStdin(data, 0, data.length);
         } finally {
-            backlog.allowWaiting();
+            NoWaiting.exit();
         }
         assertTrue(backlog.backlogged(), "the rest waits in memory");
         assertTrue(cat.stdinBlockedNanos() > 0);
