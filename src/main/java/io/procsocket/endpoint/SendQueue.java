@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 final class SendQueue {
     private record Entry(Object message, Runnable afterward) { }
 
+    private static final System.Logger LOG = System.getLogger(SendQueue.class.getName());
+
     private final RemoteEndpoint.Async remote;
     /** Called once, with the cause, when a send fails; later messages are dropped (their afterward still runs). */
     private final Consumer<Throwable> onFailure;
@@ -97,8 +99,15 @@ final class SendQueue {
     }
 
     private static void done(Entry e) {
-        if (e.afterward != null) {
+        if (e.afterward == null) {
+            return;
+        }
+        try {
             e.afterward.run();
+        } catch (RuntimeException ex) {
+            // Escaping, it would leave the queue marked as draining with nobody draining it: every later
+            // message and the close frame would wait forever.
+            LOG.log(System.Logger.Level.ERROR, "action after a send failed", ex);
         }
     }
 }

@@ -149,9 +149,7 @@ public final class ChildProcess {
         } catch (IOException e) {
             // The child closed its stdin or exited: nothing waiting can be delivered any more.
             LOG.log(Level.DEBUG, "stdin of " + pid + ": " + e.getMessage());
-            stdinClosed = true;
-            waiting.clear();
-            drainedOut();
+            closeStdinLocked();
         } finally {
             stdinLock.unlock();
         }
@@ -251,19 +249,25 @@ public final class ChildProcess {
     public void closeStdin() {
         stdinLock.lock();
         try {
-            if (!stdinClosed) {
-                stdinClosed = true;
-                waiting.clear();
-                if (stdinWatch != null) {
-                    stdinWatch.close();
-                } else {
-                    stdin.close();
-                }
-                drainedOut();
-            }
+            closeStdinLocked();
         } finally {
             stdinLock.unlock();
         }
+    }
+
+    /** Holding stdinLock; once only, so the descriptor is closed exactly once. */
+    private void closeStdinLocked() {
+        if (stdinClosed) {
+            return;
+        }
+        stdinClosed = true;
+        waiting.clear();
+        if (stdinWatch != null) {
+            stdinWatch.close();
+        } else {
+            stdin.close();
+        }
+        drainedOut();
     }
 
     /** Nothing will read or write these any more (failed launch, shutdown): let them go. */

@@ -180,6 +180,34 @@ class ProcessGroupLauncherTest {
         assertEquals("stdin is closed", after.getMessage());
     }
 
+    @Test
+    void childExitingWithBytesStillWaitingOnItsStdinLeavesNoDescriptorOpen() throws Exception {
+        long before = openDescriptors();
+        ChildProcess child = launch(ENV, "/bin/sh", "-c", "read -r line; exit 0");
+        byte[] big = new byte[1 << 20];
+        big[0] = '\n';
+        NoWaiting.enter();
+        try {
+            child.writeStdin(big, 0, big.length);
+        } finally {
+            NoWaiting.exit();
+        }
+        assertEquals(0, child.awaitExit(BOUND.toMillis()));
+        try (InputStream out = child.stdout(); InputStream err = child.stderr()) {
+            assertEquals(-1, out.read());
+            assertEquals(-1, err.read());
+        }
+        // The reactor learns that nobody reads stdin any more (EPIPE) and closes it, and the pidfd after the exit.
+        Bounded.await("every descriptor of the child closed", BOUND, () -> {
+            try {
+                return openDescriptors() == before;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(!child.isAlive() && child.stdinBlockedNanos() == 0);
+    }
+
     private static long openDescriptors() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
