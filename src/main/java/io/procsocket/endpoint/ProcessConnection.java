@@ -232,7 +232,7 @@ final class ProcessConnection {
         }
     }
 
-    /** The client closed or vanished: websocketd's kill sequence, then the pump drains to EOF. */
+    /** The client closed or vanished: websocketd's kill sequence, then the reactor reads stdout to its end. */
     void clientGone() {
         clientOpen.set(false);
         if (child != null) {

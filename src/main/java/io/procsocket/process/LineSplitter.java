@@ -28,7 +28,7 @@ public final class LineSplitter {
 
     /**
      * Reads {@code in} to its end, {@code bufferSize} bytes at a time, and calls {@code lines} for every
-     * line of it, the last one included even without its newline. Blocks; run it on a pump thread.
+     * line of it, the last one included even without its newline. Blocks; run it on a thread that may wait (CGI).
      */
     public static void readLines(InputStream in, int bufferSize, int maxLineBytes, Consumer<String> lines)
             throws IOException {
