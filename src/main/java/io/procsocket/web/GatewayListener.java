@@ -61,7 +61,15 @@ public final class GatewayListener implements ServletContextListener {
             }
             GatewayLog.logger().setLevel(GatewayLevel.of(config.logLevel()));
             gateway = new Gateway(config);
-            gateway.awaitProcessLayer();
+            try {
+                gateway.awaitProcessLayer();
+            } catch (RuntimeException | LinkageError e) {
+                // Not 64-bit Linux with glibc 2.34+, or JNA's native part cannot load: no child could start.
+                log.fatal("server", "Refusing to deploy: %s", e.getMessage());
+                gateway.close();
+                gateway = null;
+                throw new IllegalStateException("procsocket: " + e.getMessage(), e);
+            }
             endpoint = GatewayEndpoints.config(gateway);
             registerEndpoint(context, endpoint);
             // The hook may run after the container has closed our class loader (Payara does, on SIGTERM):
