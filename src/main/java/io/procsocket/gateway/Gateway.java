@@ -124,9 +124,7 @@ public final class Gateway implements AutoCloseable {
         try {
             return reactor.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
+            // Class initialisers fail with a message-less Error (ExceptionInInitializerError) around the reason.
             throw new IllegalStateException("cannot start child processes: " + reason(e.getCause()), e.getCause());
         }
     }

@@ -60,9 +60,8 @@ public final class Main {
         StandaloneServer server;
         try {
             server = StandaloneServer.start(config);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            // LinkageError: libc could not be bound (not 64-bit Linux, or JNA's native part cannot load).
-            log.fatal("server", "Can't start server: %s", reason(e));
+        } catch (IOException | RuntimeException e) {
+            log.fatal("server", "Can't start server: %s", e.getMessage() == null ? e.toString() : e.getMessage());
             return EXIT_CANNOT_START;
         }
         if (config.servesWebSockets()) {
@@ -97,16 +96,6 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /** The first message down the cause chain: class initialisers wrap theirs in a message-less error. */
-    private static String reason(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null) {
-                return t.getMessage();
-            }
-        }
-        return e.toString();
     }
 
     private static String hostname() {

@@ -90,7 +90,7 @@ public final class StandaloneServer implements AutoCloseable {
         } catch (DeploymentException e) {
             server.close();
             throw new IOException("cannot deploy the gateway endpoint: " + e.getMessage(), e);
-        } catch (IOException | RuntimeException | LinkageError e) {
+        } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }

@@ -63,7 +63,7 @@ public final class GatewayListener implements ServletContextListener {
             gateway = new Gateway(config);
             try {
                 gateway.awaitProcessLayer();
-            } catch (RuntimeException | LinkageError e) {
+            } catch (RuntimeException e) {
                 // Not 64-bit Linux with glibc 2.34+, or JNA's native part cannot load: no child could start.
                 log.fatal("server", "Refusing to deploy: %s", e.getMessage());
                 gateway.close();
