@@ -43,7 +43,6 @@ public final class ChildProcess {
     private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
     private PipeReactor.Registration stdinWatch;
     private boolean stdinClosed;
-    private volatile long stdinBusySince;
 
     ChildProcess(int pid, PipeEnd stdin, PipeEnd stdout, PipeEnd stderr, PipeReactor reactor, StdinBacklog backlog) {
         this.pid = pid;
@@ -101,9 +100,8 @@ public final class ChildProcess {
                 len -= Math.max(n, 0);
             }
             waiting.add(Arrays.copyOfRange(bytes, off, off + len));
-            if (stdinBusySince == 0) {
-                stdinBusySince = System.nanoTime();
-                backlog.backlogged(true);
+            if (!backlog.backlogged()) {
+                backlog.startWaiting();
                 watchStdin();
             }
             if (NoWaiting.here()) {
@@ -157,8 +155,7 @@ public final class ChildProcess {
 
     /** Holding stdinLock: nothing waits any more; wake the writers and let the client be read fast again. */
     private void drainedOut() {
-        stdinBusySince = 0;
-        backlog.backlogged(false);
+        backlog.stopWaiting();
         drained.signalAll();
     }
 
@@ -167,8 +164,7 @@ public final class ChildProcess {
      * no write is waiting.
      */
     public long stdinBlockedNanos() {
-        long since = stdinBusySince;
-        return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
+        return backlog.waitingNanos();
     }
 
     public boolean isAlive() {

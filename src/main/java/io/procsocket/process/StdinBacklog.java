@@ -7,13 +7,24 @@ package io.procsocket.process;
  * stops reading holds back only its own client.
  */
 public final class StdinBacklog {
-    private volatile boolean backlogged;
+    /** System.nanoTime() when bytes began to wait; 0 while none wait. */
+    private volatile long waitingSince;
 
     public boolean backlogged() {
-        return backlogged;
+        return waitingSince != 0;
     }
 
-    void backlogged(boolean value) {
-        backlogged = value;
+    /** How long bytes have been waiting for the child, in nanoseconds; 0 while none wait. */
+    long waitingNanos() {
+        long since = waitingSince;
+        return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
+    }
+
+    void startWaiting() {
+        waitingSince = System.nanoTime();
+    }
+
+    void stopWaiting() {
+        waitingSince = 0;
     }
 }
