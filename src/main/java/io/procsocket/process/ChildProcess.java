@@ -299,7 +299,7 @@ public final class ChildProcess {
                     return -1;
                 }
                 if (n == PipeEnd.WOULD_BLOCK) {
-                    pipe.await(LibC.POLLIN);
+                    pipe.awaitReadable();
                     continue;
                 }
                 if (target != b) {

@@ -24,15 +24,11 @@ final class LibC {
     static final int F_SETFL = 4;
 
     static final short POLLIN = 0x1;
-    static final short POLLOUT = 0x4;
 
     static final int EPOLLIN = 0x1;
     static final int EPOLLOUT = 0x4;
-    static final int EPOLLERR = 0x8;
-    static final int EPOLLHUP = 0x10;
     static final int EPOLLONESHOT = 1 << 30;
     static final int EPOLL_CTL_ADD = 1;
-    static final int EPOLL_CTL_DEL = 2;
     static final int EPOLL_CTL_MOD = 3;
     /** struct epoll_event is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16). */
     static final int EPOLL_EVENT_SIZE = Platform.isIntel() ? 12 : 16;

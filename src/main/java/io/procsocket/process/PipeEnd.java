@@ -80,11 +80,11 @@ public final class PipeEnd {
         throw new IOException(errno == LibC.EPIPE ? "Broken pipe" : call + ": " + LibC.describe(errno));
     }
 
-    /** Blocks the calling thread until the pipe can be read ({@code LibC.POLLIN}) or written ({@code POLLOUT}). */
-    void await(short events) throws IOException {
+    /** Blocks the calling thread until the pipe has something to read (or its writer is gone). */
+    void awaitReadable() throws IOException {
         try (Memory pollfd = new Memory(8)) {
             pollfd.setInt(0, fd);
-            pollfd.setShort(4, events);
+            pollfd.setShort(4, LibC.POLLIN);
             pollfd.setShort(6, (short) 0);
             while (LibC.poll(pollfd, 1, -1) < 0) {
                 int errno = LibC.errno();
