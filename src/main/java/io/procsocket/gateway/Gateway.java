@@ -34,8 +34,10 @@ public final class Gateway implements AutoCloseable {
     public static final String RESERVED_PREFIX = "/.procsocket/";
     /** Where admitted upgrades are sent; a path no script can own because the front door rewrites to it. */
     public static final String ENDPOINT_PATH = "/.procsocket/gateway";
-    /** Stack for worker threads: they only copy between a pipe and a socket or send a close frame. */
+    /** Stack for the threads that may block: close frames, CGI's request body and stderr. Shallow work. */
     private static final long WORKER_STACK_BYTES = 256 * 1024;
+    /** Not "procsocket-worker", which is Grizzly's pool: a thread dump must tell the two apart. */
+    private static final String WORKER_THREAD_PREFIX = "procsocket-blocking";
     /** How long close() lets connections finish once every child is gone. */
     private static final long FINISH_WAIT_MS = 2000;
 
@@ -64,7 +66,7 @@ public final class Gateway implements AutoCloseable {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("procsocket-timer", 0));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
-        this.workers = Executors.newCachedThreadPool(daemon("procsocket-worker", WORKER_STACK_BYTES));
+        this.workers = Executors.newCachedThreadPool(daemon(WORKER_THREAD_PREFIX, WORKER_STACK_BYTES));
     }
 
     /**

@@ -64,7 +64,8 @@ class ChildFaultsTest {
         assertTrue(Processes.await(() -> Processes.inGroups(pids).isEmpty(), GONE_WITHIN),
                 "processes left in groups " + pids + ": " + Processes.inGroups(pids));
         assertTrue(Processes.await(() -> server.gateway().liveChildren() == 0, GONE_WITHIN),
-                () -> "gateway still tracks " + server.gateway().liveChildren() + " children; busy pumps:\n" + busyPumps());
+                () -> "gateway still tracks " + server.gateway().liveChildren() + " children; process-layer threads:\n"
+                        + processLayerThreads());
         try (RawWebSocket ws = open("/echo")) {
             long pid = readPids(ws)[0];
             ws.sendText("still serving");
@@ -191,12 +192,16 @@ class ChildFaultsTest {
         ws.abort();
     }
 
-    /** Stacks of pump threads doing something other than waiting for work: where a connection is stuck. */
-    private static String busyPumps() {
+    /**
+     * Stacks of the pipe reactor and of the gateway's blocking threads doing something other than waiting
+     * for work: where a connection is stuck.
+     */
+    private static String processLayerThreads() {
         StringBuilder out = new StringBuilder();
         Thread.getAllStackTraces().forEach((thread, stack) -> {
             boolean idle = Arrays.stream(stack).anyMatch(f -> f.getClassName().contains("SynchronousQueue"));
-            if (thread.getName().startsWith("procsocket-pump") && !idle) {
+            String name = thread.getName();
+            if ((name.startsWith("procsocket-pipes") || name.startsWith("procsocket-blocking")) && !idle) {
                 out.append(thread.getName()).append('\n');
                 Arrays.stream(stack).limit(25).forEach(f -> out.append("    at ").append(f).append('\n'));
             }
