@@ -183,7 +183,7 @@ async function main() {
   const t0 = Date.now();
 
   const P = {}; for (const k of ['psText', 'psBin', 'wdText', 'wdBin', 'nodeEcho']) P[k] = await freePort();
-  const psText = startServer('procsocket-text', procsocketCmd(P.psText, []));
+  const psText = startServer('procsocket-text', procsocketCmd(P.psText, ['--echoendpoint']));
   const psBin = startServer('procsocket-binary', procsocketCmd(P.psBin, ['--binary']));
   const wdText = startServer('websocketd-text', websocketdCmd(P.wdText, []));
   const wdBin = startServer('websocketd-binary', websocketdCmd(P.wdBin, ['--binary']));

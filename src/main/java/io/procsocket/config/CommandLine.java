@@ -27,11 +27,12 @@ public final class CommandLine {
     private static final Map<String, Kind> FLAGS = new LinkedHashMap<>();
     static {
         for (String f : List.of("binary", "sameorigin", "ssl", "passstderr", "reverselookup", "devconsole",
-                "help", "version", "license")) {
+                "echoendpoint", "help", "version", "license")) {
             FLAGS.put(f, Kind.BOOL);
         }
         for (String f : List.of("port", "passenv", "closems", "maxforks", "maxframesize", "loglevel", "origin",
-                "sslcert", "sslkey", "sslca", "redirport", "dir", "staticdir", "cgidir", "pingms", "unixsocket")) {
+                "sslcert", "sslkey", "sslca", "redirport", "dir", "staticdir", "cgidir", "pingms", "unixsocket",
+                "headertimeoutms", "messagetimeoutms")) {
             FLAGS.put(f, Kind.VALUE);
         }
         for (String f : List.of("address", "header", "header-ws", "header-http")) {
@@ -41,7 +42,7 @@ public final class CommandLine {
 
     /** Flags a servlet container owns; refused when the WAR is deployed. */
     public static final Set<String> CONTAINER_OWNED = Set.of("port", "address", "ssl", "sslcert", "sslkey", "sslca",
-            "redirport", "unixsocket");
+            "redirport", "unixsocket", "headertimeoutms", "messagetimeoutms");
 
     private CommandLine() { }
 
@@ -153,6 +154,11 @@ public final class CommandLine {
                 ? Validators.nonNegativeInt("maxframesize", values.get("maxframesize")) : Config.DEFAULT_MAX_FRAME_SIZE;
         LogLevel level = values.containsKey("loglevel") ? Validators.logLevel(values.get("loglevel")) : LogLevel.ACCESS;
         long pingMs = values.containsKey("pingms") ? Validators.nonNegativeInt("pingms", values.get("pingms")) : 0;
+        long headerTimeoutMs = values.containsKey("headertimeoutms")
+                ? Validators.nonNegativeInt("headertimeoutms", values.get("headertimeoutms")) : Config.DEFAULT_HEADER_TIMEOUT_MS;
+        long messageTimeoutMs = values.containsKey("messagetimeoutms")
+                ? Validators.nonNegativeInt("messagetimeoutms", values.get("messagetimeoutms"))
+                : Config.DEFAULT_MESSAGE_TIMEOUT_MS;
 
         boolean binary = isTrue(values, "binary");
         boolean passStderr = isTrue(values, "passstderr");
@@ -187,7 +193,7 @@ public final class CommandLine {
 
         return new Config(port, addresses, command, scriptDir, binary, passEnv, closeMs, maxForks, maxFrame, level,
                 devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
-                isTrue(values, "reverselookup"));
+                isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs);
     }
 
     /** websocketd's rules: --ssl needs both --sslcert and --sslkey; no --ssl* file without --ssl. */

@@ -28,6 +28,12 @@ import java.util.List;
  * @param pingMs        --pingms: ping interval; 0 = off
  * @param passStderr    --passstderr: stdout and stderr both to the client as JSON
  * @param reverseLookup --reverselookup: REMOTE_HOST by reverse DNS
+ * @param echoEndpoint  --echoendpoint: serve the in-JVM echo endpoint at /.procsocket/echo
+ * @param headerTimeoutMs  --headertimeoutms: how long a connection may take to send a request's headers,
+ *                         counted from when it is ready for that request (accepted, or the previous response
+ *                         sent); 0 = no limit (standalone only)
+ * @param messageTimeoutMs --messagetimeoutms: how long a WebSocket message that has begun may go without
+ *                         receiving more of its bytes; 0 = no limit (standalone only)
  */
 public record Config(
         int port,
@@ -49,12 +55,17 @@ public record Config(
         int redirPort,
         long pingMs,
         boolean passStderr,
-        boolean reverseLookup) {
+        boolean reverseLookup,
+        boolean echoEndpoint,
+        long headerTimeoutMs,
+        long messageTimeoutMs) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;
     public static final int DEFAULT_MAX_FORKS = 1024;
     public static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
+    public static final long DEFAULT_HEADER_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_MESSAGE_TIMEOUT_MS = 30_000;
     public static final List<String> DEFAULT_PASSENV = List.of("PATH", "LD_LIBRARY_PATH");
 
     /** One parent variable passed through to children. */

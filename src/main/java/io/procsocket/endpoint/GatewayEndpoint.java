@@ -27,11 +27,6 @@ public final class GatewayEndpoint extends Endpoint {
             closeQuietly(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "unknown connection ticket"));
             return;
         }
-        if (!gateway.forks().tryAcquire()) {
-            // Lost the race with another upgrade after the 429 pre-check: say "try again later".
-            closeQuietly(session, new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many processes"));
-            return;
-        }
         connection = new ProcessConnection(gateway, session, pending);
         connection.start();
     }
@@ -46,6 +41,9 @@ public final class GatewayEndpoint extends Endpoint {
     @Override
     public void onError(Session session, Throwable thr) {
         LOG.log(Level.DEBUG, "WebSocket error: " + thr);
+        // The container reports the error and leaves the session open: close it here, so the client gets a
+        // close frame and its socket is released, not just a program that stops answering.
+        closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server error"));
         if (connection != null) {
             connection.clientGone();
         }

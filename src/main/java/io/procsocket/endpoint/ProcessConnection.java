@@ -12,6 +12,7 @@ import io.procsocket.message.StdoutChunk;
 import io.procsocket.message.StdoutLine;
 import io.procsocket.process.CgiEnvironment;
 import io.procsocket.process.ChildProcess;
+import io.procsocket.process.LaunchFailure;
 import io.procsocket.process.LineSplitter;
 import io.procsocket.process.PipeEnd;
 import io.procsocket.process.PipeReactor;
@@ -105,8 +106,9 @@ final class ProcessConnection {
         } catch (IOException | RuntimeException e) {
             log.error("process", "Could not launch process %s (%s)", String.join(" ", pending.route().command()),
                     e.getMessage());
+            // The client learns the errno, not the server's paths: those are for the log above.
             GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
-                    CloseReasons.truncate("launch failed: " + e.getMessage())));
+                    e instanceof LaunchFailure f ? "launch failed: " + f.errnoName() : "launch failed"));
             finish();
             return;
         }
@@ -119,6 +121,9 @@ final class ProcessConnection {
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onTextRaw);
         } else {
             session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
+            // websocketd writes a binary message to a text-mode program's stdin as it is (the dev console's
+            // "send file" does this); without a handler the container would fail the session instead.
+            session.addMessageHandler(StdinChunk.class, (MessageHandler.Whole<StdinChunk>) this::onBinary);
         }
         sends = new SendQueue(session.getAsyncRemote(), this::sendFailed);
         try {
@@ -345,7 +350,10 @@ final class ProcessConnection {
         }
         Runnable close = () -> {
             log.debug("process", "Process exited with status %d", status);
-            if (clientOpen.getAndSet(false)) {
+            clientOpen.set(false);
+            // Whatever ended the connection, a session still open gets its close frame now: a client that
+            // left has closed it already, but an error on our side (or a client that stopped answering) has not.
+            if (session.isOpen()) {
                 GatewayEndpoint.closeQuietly(session, CloseReasons.forExit(status));
             }
             finish();

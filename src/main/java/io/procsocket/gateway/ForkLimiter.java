@@ -2,18 +2,16 @@ package io.procsocket.gateway;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** --maxforks: how many children may run at once (0 = no limit). */
+/**
+ * --maxforks: how many children may run at once (0 = no limit), counting upgrades admitted and not yet
+ * running as well as running programs, CGI scripts and echo connections.
+ */
 public final class ForkLimiter {
     private final int max;
     private final AtomicInteger running = new AtomicInteger();
 
     public ForkLimiter(int max) {
         this.max = max;
-    }
-
-    /** A cheap look before the upgrade, so an over-limit client gets HTTP 429 rather than a WebSocket that closes. */
-    public boolean hasRoom() {
-        return max == 0 || running.get() < max;
     }
 
     public boolean tryAcquire() {

@@ -34,6 +34,13 @@ public final class Gateway implements AutoCloseable {
     public static final String RESERVED_PREFIX = "/.procsocket/";
     /** Where admitted upgrades are sent; a path no script can own because the front door rewrites to it. */
     public static final String ENDPOINT_PATH = "/.procsocket/gateway";
+    /** Where admitted echo upgrades are sent (the client asks for {@link ReservedPaths#ECHO}). */
+    public static final String ECHO_ENDPOINT_PATH = "/.procsocket/echo-session";
+    /**
+     * Most upgrades admitted and not yet opened at once, whatever --maxforks says (0 = no limit): each one
+     * holds its request's headers for at most {@link PendingConnections#EXPIRY_MS}.
+     */
+    static final int MAX_PENDING = 4096;
     /** Stack for the threads that may block: close frames, CGI's request body and stderr. Shallow work. */
     private static final long WORKER_STACK_BYTES = 256 * 1024;
     /** Not "procsocket-worker", which is Grizzly's pool: a thread dump must tell the two apart. */
@@ -44,7 +51,8 @@ public final class Gateway implements AutoCloseable {
     private final Config config;
     private final Router router;
     private final ForkLimiter forks;
-    private final PendingConnections pending = new PendingConnections();
+    private final PendingConnections pending;
+    private final String directoryKey;
     private final ProcessGroupLauncher launcher;
     private final ScheduledExecutorService timer;
     /** Created in the background: binding libc through JNA takes ~70 ms that overlap the server's own start. */
@@ -66,33 +74,65 @@ public final class Gateway implements AutoCloseable {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("procsocket-timer", 0));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
+        this.directoryKey = GatewayDirectory.add(this);
+        this.pending = new PendingConnections(directoryKey, MAX_PENDING, timer, forks::release);
         this.workers = Executors.newCachedThreadPool(daemon(WORKER_THREAD_PREFIX, WORKER_STACK_BYTES));
     }
 
     /**
-     * Decides, before any upgrade, whether this request gets a process. Both front doors call this,
-     * so standalone and in-container behaviour cannot drift apart.
+     * Decides, before any upgrade, whether this request gets a process (or the echo endpoint). Both front
+     * doors call this, so standalone and in-container behaviour cannot drift apart. In websocketd's order
+     * after the handshake itself is checked: --maxforks (429), the route (404/403), the Origin (403). The
+     * slot is taken here, before the upgrade, so concurrent upgrades never exceed --maxforks; the ticket
+     * holds it until the endpoint claims it, and gives it back if the upgrade never completes.
      */
     public Admission admit(HandshakeInfo request) {
         GatewayLog log = GatewayLog.root().with("url", request.logUrl()).with("remote", request.remoteAddr());
-        if (!forks.hasRoom()) {
-            log.error("http", "Max of possible forks already active, upgrade rejected");
-            return new Admission(null, null, Refusal.TOO_MANY);
+        HandshakeCheck.Failure bad = HandshakeCheck.check(request);
+        if (bad != null) {
+            log.access("http", "BAD HANDSHAKE (%d): %s", bad.refusal().status(), bad.reason());
+            return Admission.refused(bad.refusal());
         }
-        ScriptLocator.Lookup lookup = router.route(request.path());
-        if (lookup.route() == null) {
-            log.access("session", lookup.refusal() == Refusal.NOT_EXECUTABLE
-                    ? "FORBIDDEN: script is not executable" : "NOT FOUND: script not found");
-            return new Admission(null, null, lookup.refusal());
+        boolean echo = ReservedPaths.reserved(request.path());
+        if (echo && !(config.echoEndpoint() && ReservedPaths.echo(request.path()))) {
+            log.access("session", "NOT FOUND: reserved path");
+            return Admission.refused(Refusal.NOT_FOUND);
+        }
+        if (!forks.tryAcquire()) {
+            log.error("http", "Max of possible forks already active, upgrade rejected");
+            return Admission.refused(Refusal.TOO_MANY);
+        }
+        Admission admission = admitWithSlot(request, echo, log);
+        if (!admission.accepted()) {
+            forks.release();
+        }
+        return admission;
+    }
+
+    private Admission admitWithSlot(HandshakeInfo request, boolean echo, GatewayLog log) {
+        Route route = null;
+        if (!echo) {
+            ScriptLocator.Lookup lookup = router.route(request.path());
+            if (lookup.route() == null) {
+                log.access("session", lookup.refusal() == Refusal.NOT_EXECUTABLE
+                        ? "FORBIDDEN: script is not executable" : "NOT FOUND: script not found");
+                return Admission.refused(lookup.refusal());
+            }
+            route = lookup.route();
         }
         String originRefusal = OriginCheck.refusal(config.origins(), request.header("Origin"), request.host(),
                 request.secure());
         if (originRefusal != null) {
             log.access("session", "%s", originRefusal);
-            return new Admission(null, null, Refusal.ORIGIN_FORBIDDEN);
+            return Admission.refused(Refusal.ORIGIN_FORBIDDEN);
         }
-        StdinBacklog stdin = new StdinBacklog();
-        return new Admission(pending.put(request, lookup.route(), stdin), stdin, null);
+        StdinBacklog stdin = echo ? null : new StdinBacklog();
+        String ticket = pending.put(request, route, stdin);
+        if (ticket == null) {
+            log.error("http", "Too many upgrades in progress (%d), upgrade rejected", MAX_PENDING);
+            return Admission.refused(Refusal.SERVICE_UNAVAILABLE);
+        }
+        return new Admission(ticket, echo, stdin, null);
     }
 
     /** websocketd's connection id: wall-clock nanoseconds, made unique. */
@@ -179,6 +219,8 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        GatewayDirectory.remove(directoryKey);
+        pending.clear();
         for (ChildProcess child : live) {
             child.terminate(config.closeMs(), timer);
         }

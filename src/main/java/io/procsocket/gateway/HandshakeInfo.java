@@ -15,6 +15,8 @@ import java.util.Map;
  * @param remoteAddr  peer IP address
  * @param remotePort  peer port
  * @param secure      whether the request came over TLS
+ * @param method      the request method as sent
+ * @param protocol    the HTTP version as sent ("HTTP/1.1")
  */
 public record HandshakeInfo(
         String requestUri,
@@ -24,10 +26,18 @@ public record HandshakeInfo(
         List<Map.Entry<String, String>> headers,
         String remoteAddr,
         int remotePort,
-        boolean secure) {
+        boolean secure,
+        String method,
+        String protocol) {
 
     public HandshakeInfo {
         headers = List.copyOf(headers);
+    }
+
+    /** A well-formed upgrade request (GET over HTTP/1.1), as tests and CGI build them. */
+    public HandshakeInfo(String requestUri, String path, String rawQuery, String contextPath,
+                         List<Map.Entry<String, String>> headers, String remoteAddr, int remotePort, boolean secure) {
+        this(requestUri, path, rawQuery, contextPath, headers, remoteAddr, remotePort, secure, "GET", "HTTP/1.1");
     }
 
     /** First value of a header, matched case-insensitively, or null. */

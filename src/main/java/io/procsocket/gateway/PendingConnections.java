@@ -5,50 +5,114 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Hands an admitted request from the front door (filter) to the endpoint across the upgrade.
- * The front door rewrites the upgrade to the endpoint's fixed path with an unguessable ticket;
- * the endpoint claims the ticket once. Tickets whose upgrade never completed expire.
+ * Hands an admitted request from the front door (filter) to the endpoint across the upgrade. The front door
+ * rewrites the upgrade to the endpoint's fixed path with an unguessable ticket; the endpoint claims the
+ * ticket once. A ticket holds the connection slot admission took for it, so an upgrade that never completes
+ * (the container refused it, the client vanished mid-handshake) gives the slot back when its ticket expires,
+ * on the timer, whether or not anyone else is admitted meanwhile. Bounded in count as well: admission only
+ * issues tickets to well-formed handshakes that got a slot, and never more than {@code capacity} at once.
  */
 public final class PendingConnections {
-    /** An admitted request waiting for its WebSocket session. */
-    public record Pending(HandshakeInfo request, Route route, StdinBacklog stdin, long createdNanos) { }
+    /**
+     * An admitted request waiting for its WebSocket session.
+     *
+     * @param route what it runs; null for the echo endpoint
+     */
+    public record Pending(HandshakeInfo request, Route route, StdinBacklog stdin) { }
 
-    private static final long EXPIRY_NANOS = TimeUnit.SECONDS.toNanos(60);
-    private static final int SWEEP_EVERY = 256;
+    /** Standalone the upgrade follows admission within microseconds; in a container within one request. */
+    static final long EXPIRY_MS = 10_000;
 
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final class Entry {
+        final Pending pending;
+        volatile ScheduledFuture<?> expiry;
+
+        Entry(Pending pending) {
+            this.pending = pending;
+        }
+    }
+
+    private final Map<String, Entry> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
-    private final AtomicLong puts = new AtomicLong();
+    private final String prefix;
+    private final int capacity;
+    private final ScheduledExecutorService timer;
+    private final Runnable releaseSlot;
 
-    public String put(HandshakeInfo request, Route route, StdinBacklog stdin) {
+    /**
+     * @param prefix      starts every ticket (tells which gateway issued it)
+     * @param releaseSlot gives back the slot of a ticket that expires unclaimed
+     */
+    PendingConnections(String prefix, int capacity, ScheduledExecutorService timer, Runnable releaseSlot) {
+        this.prefix = prefix;
+        this.capacity = capacity;
+        this.timer = timer;
+        this.releaseSlot = releaseSlot;
+    }
+
+    /** A new ticket for the request, or null when {@code capacity} tickets are already waiting. */
+    String put(HandshakeInfo request, Route route, StdinBacklog stdin) {
+        if (count.incrementAndGet() > capacity) {
+            count.decrementAndGet();
+            return null;
+        }
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
-        String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        long now = System.nanoTime();
-        pending.put(ticket, new Pending(request, route, stdin, now));
-        if (puts.incrementAndGet() % SWEEP_EVERY == 0) {
-            pending.values().removeIf(p -> now - p.createdNanos() > EXPIRY_NANOS);
+        String ticket = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Entry entry = new Entry(new Pending(request, route, stdin));
+        pending.put(ticket, entry);
+        try {
+            entry.expiry = timer.schedule(() -> expire(ticket), EXPIRY_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: nothing will claim it either.
+            expire(ticket);
+            return null;
         }
         return ticket;
     }
 
-    /** The request behind a ticket, once; null if unknown, already claimed or expired. */
+    /** The request behind a ticket, once; null if unknown, already claimed or expired. Its slot is the caller's now. */
     public Pending claim(String ticket) {
-        if (ticket == null) {
+        Entry e = ticket == null ? null : pending.remove(ticket);
+        if (e == null) {
             return null;
         }
-        Pending p = pending.remove(ticket);
-        if (p == null || System.nanoTime() - p.createdNanos() > EXPIRY_NANOS) {
-            return null;
+        count.decrementAndGet();
+        ScheduledFuture<?> expiry = e.expiry;
+        if (expiry != null) {
+            expiry.cancel(false);
         }
-        return p;
+        return e.pending;
+    }
+
+    /** Whoever removes the entry owns its slot: here, nobody claimed it in time, so it goes back. */
+    private void expire(String ticket) {
+        if (pending.remove(ticket) != null) {
+            count.decrementAndGet();
+            releaseSlot.run();
+        }
+    }
+
+    /** Shutdown: every waiting ticket is void and its slot returned. */
+    void clear() {
+        for (String ticket : pending.keySet()) {
+            expire(ticket);
+        }
+    }
+
+    boolean issued(String ticket) {
+        return ticket != null && ticket.startsWith(prefix);
     }
 
     public int size() {
-        return pending.size();
+        return count.get();
     }
 }

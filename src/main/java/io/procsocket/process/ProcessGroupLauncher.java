@@ -89,7 +89,7 @@ public final class ProcessGroupLauncher {
                         new StringArray(envp, StandardCharsets.UTF_8.name()));
                 if (rc != 0) {
                     // The same words as ProcessBuilder's failure, which websocketd users' logs were matched on.
-                    throw new IOException("Cannot run program \"" + argv[0] + "\": " + LibC.describe(rc));
+                    throw new LaunchFailure("Cannot run program \"" + argv[0] + "\"", rc);
                 }
                 return pid[0];
             } finally {
@@ -102,7 +102,7 @@ public final class ProcessGroupLauncher {
     private static int[] pipe() throws IOException {
         int[] fds = new int[2];
         if (LibC.pipe2(fds, LibC.O_CLOEXEC) < 0) {
-            throw new IOException("pipe2: " + LibC.describe(LibC.errno()));
+            throw new LaunchFailure("pipe2", LibC.errno());
         }
         return fds;
     }
@@ -115,7 +115,7 @@ public final class ProcessGroupLauncher {
 
     private static void check(String call, int rc) throws IOException {
         if (rc != 0) {
-            throw new IOException(call + ": " + LibC.describe(rc));
+            throw new LaunchFailure(call, rc);
         }
     }
 

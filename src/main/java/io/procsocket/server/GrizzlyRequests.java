@@ -28,6 +28,7 @@ final class GrizzlyRequests {
             headers.add(new AbstractMap.SimpleImmutableEntry<>(mime.getName(i).toString(), mime.getValue(i).toString()));
         }
         return new HandshakeInfo(requestUri, path, query == null ? "" : query, "", headers,
-                request.getRemoteAddress(), request.getRemotePort(), request.isSecure());
+                request.getRemoteAddress(), request.getRemotePort(), request.isSecure(),
+                request.getMethod().getMethodString(), request.getProtocolString());
     }
 }

@@ -54,7 +54,9 @@ public final class StandaloneServer implements AutoCloseable {
         HttpServer http = new HttpServer();
         StandaloneServer server = new StandaloneServer(gateway, http, container);
         List<String> hosts = config.addresses().isEmpty() ? List.of("0.0.0.0") : config.addresses();
-        UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway, Gateway.RESERVED_PREFIX);
+        UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway);
+        ClientFrameGuardFilter frames = new ClientFrameGuardFilter(config.maxFrameSize(), config.messageTimeoutMs(),
+                gateway.timer());
         SSLEngineConfigurator tls = null;
         if (config.tls() != null) {
             // Server mode; with --sslca the client must present a certificate that chains to it.
@@ -72,7 +74,7 @@ public final class StandaloneServer implements AutoCloseable {
                 listener.setSSLEngineConfig(tls);
             }
             listener.registerAddOn(new WebSocketAddOn(container, "/"));
-            listener.registerAddOn(new UpgradeGuardAddOn(guard));
+            listener.registerAddOn(new UpgradeGuardAddOn(guard, frames));
             http.addListener(listener);
             server.listeners.add(listener);
         }

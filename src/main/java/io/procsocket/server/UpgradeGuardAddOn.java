@@ -7,13 +7,15 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 
 /**
  * Puts {@link UpgradeGuardFilter} right after the HTTP codec, so it runs before Tyrus sees an upgrade,
- * and {@link ClientFrameMaskFilter} after it, so unmasked client frames never reach Tyrus.
+ * and {@link ClientFrameGuardFilter} after it, so frames that break the rules or the limits never reach Tyrus.
  */
 final class UpgradeGuardAddOn implements AddOn {
     private final UpgradeGuardFilter filter;
+    private final ClientFrameGuardFilter frames;
 
-    UpgradeGuardAddOn(UpgradeGuardFilter filter) {
+    UpgradeGuardAddOn(UpgradeGuardFilter filter, ClientFrameGuardFilter frames) {
         this.filter = filter;
+        this.frames = frames;
     }
 
     @Override
@@ -23,6 +25,6 @@ final class UpgradeGuardAddOn implements AddOn {
             throw new IllegalStateException("no HTTP codec in the Grizzly filter chain");
         }
         builder.add(codec + 1, filter);
-        builder.add(codec + 2, new ClientFrameMaskFilter());
+        builder.add(codec + 2, frames);
     }
 }

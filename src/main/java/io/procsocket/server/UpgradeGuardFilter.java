@@ -1,10 +1,10 @@
 package io.procsocket.server;
 
-import io.procsocket.endpoint.EchoEndpoint;
 import io.procsocket.gateway.Admission;
 import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Refusal;
+import io.procsocket.log.GatewayLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.attributes.Attribute;
@@ -20,20 +20,20 @@ import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.memory.Buffers;
 
 /**
- * Sits between Grizzly's HTTP codec and Tyrus. Every WebSocket upgrade is admitted or refused here,
- * with a real HTTP status (429, 404, 403) before any upgrade happens; admitted ones are rewritten to
- * the gateway endpoint's fixed path, because JSR 356 paths cannot match "any path" themselves.
+ * Sits between Grizzly's HTTP codec and Tyrus. Every WebSocket upgrade is admitted or refused here, with a
+ * real HTTP status (400, 405, 426, 429, 404, 403) before Tyrus sees it, so Tyrus never answers a broken
+ * handshake itself and nothing is kept for one; admitted ones are rewritten to the gateway (or echo)
+ * endpoint's fixed path, because JSR 356 paths cannot match "any path" themselves. Paths under the reserved
+ * prefix are admitted like any other, so no spelling of it reaches Tyrus's own endpoints unchecked.
  */
 final class UpgradeGuardFilter extends BaseFilter {
     private static final Attribute<Boolean> SEEN =
             AttributeBuilder.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(UpgradeGuardFilter.class.getName() + ".seen");
 
     private final Gateway gateway;
-    private final String passThroughPrefix;
 
-    UpgradeGuardFilter(Gateway gateway, String passThroughPrefix) {
+    UpgradeGuardFilter(Gateway gateway) {
         this.gateway = gateway;
-        this.passThroughPrefix = passThroughPrefix;
     }
 
     @Override
@@ -52,12 +52,6 @@ final class UpgradeGuardFilter extends BaseFilter {
             return ctx.getInvokeAction();
         }
         SEEN.set(request, Boolean.TRUE);
-        if (passThroughPrefix != null && request.getRequestURI().startsWith(passThroughPrefix)) {
-            if (request.getRequestURI().equals(EchoEndpoint.PATH)) {
-                AdaptiveIOStrategy.ECHO.set(ctx.getConnection(), Boolean.TRUE);
-            }
-            return ctx.getInvokeAction();
-        }
         HandshakeInfo info = GrizzlyRequests.handshakeInfo(request);
         if (info == null) {
             return refuse(ctx, request, Refusal.BAD_REQUEST);
@@ -66,8 +60,14 @@ final class UpgradeGuardFilter extends BaseFilter {
         if (!admission.accepted()) {
             return refuse(ctx, request, admission.refusal());
         }
-        request.setRequestURI(Gateway.ENDPOINT_PATH + "/" + admission.ticket());
-        AdaptiveIOStrategy.STDIN.set(ctx.getConnection(), admission.stdin());
+        request.setRequestURI(admission.target());
+        ClientFrameGuardFilter.LOG.set(ctx.getConnection(), GatewayLog.root().with("url", info.logUrl())
+                .with("remote", info.remoteAddr()));
+        if (admission.echo()) {
+            AdaptiveIOStrategy.ECHO.set(ctx.getConnection(), Boolean.TRUE);
+        } else {
+            AdaptiveIOStrategy.STDIN.set(ctx.getConnection(), admission.stdin());
+        }
         return ctx.getInvokeAction();
     }
 
@@ -79,6 +79,7 @@ final class UpgradeGuardFilter extends BaseFilter {
         response.setContentType("text/plain; charset=utf-8");
         response.setContentLength(body.length);
         response.setHeader("Connection", "close");
+        ExtraHeaders.apply(response, refusal.headers());
         // websocketd sets --header and --header-ws before deciding, so refusals of upgrades carry them too.
         ExtraHeaders.apply(response, gateway.config().headers().all());
         ExtraHeaders.apply(response, gateway.config().headers().ws());

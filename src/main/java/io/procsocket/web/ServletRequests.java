@@ -35,6 +35,7 @@ final class ServletRequests {
             }
         }
         return new HandshakeInfo(query == null ? rawPath : rawPath + "?" + query, path, query == null ? "" : query,
-                contextPath, headers, request.getRemoteAddr(), request.getRemotePort(), request.isSecure());
+                contextPath, headers, request.getRemoteAddr(), request.getRemotePort(), request.isSecure(),
+                request.getMethod(), request.getProtocol());
     }
 }

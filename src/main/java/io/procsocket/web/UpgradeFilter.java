@@ -1,5 +1,6 @@
 package io.procsocket.web;
 
+import io.procsocket.config.Config;
 import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Admission;
 import io.procsocket.gateway.Gateway;
@@ -56,11 +57,6 @@ final class UpgradeFilter extends HttpFilter {
             refuse(response, Refusal.NOT_FOUND);
             return;
         }
-        if (below.startsWith(Gateway.RESERVED_PREFIX)) {
-            // The container's own fixed-path endpoints (the echo endpoint): not a program's path.
-            chain.doFilter(request, response);
-            return;
-        }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             if (console != null && "GET".equals(request.getMethod())) {
                 serveConsole(request, response);
@@ -81,6 +77,12 @@ final class UpgradeFilter extends HttpFilter {
         Admission admission = gateway.admit(info);
         if (!admission.accepted()) {
             refuse(response, admission.refusal());
+            return;
+        }
+        if (admission.echo()) {
+            // The echo endpoint is the container's own annotated endpoint: let the container upgrade to it at
+            // the path that carries the ticket. Should it refuse, the ticket expires and frees the slot.
+            chain.doFilter(new RoutedRequest(request, admission.target()), response);
             return;
         }
         ServerContainer container = (ServerContainer) request.getServletContext()
@@ -116,6 +118,10 @@ final class UpgradeFilter extends HttpFilter {
         response.setStatus(refusal.status());
         response.setContentType("text/plain; charset=utf-8");
         response.setContentLength(body.length);
+        response.setHeader("Connection", "close");
+        for (Config.Header h : refusal.headers()) {
+            response.addHeader(h.name(), h.value());
+        }
         response.getOutputStream().write(body);
     }
 }

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.procsocket.endpoint.EchoEndpoint;
+import io.procsocket.gateway.ReservedPaths;
 import io.procsocket.testing.TesterServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,13 +40,13 @@ class Rfc6455ConformanceTest {
         ECHO_ENDPOINT, GATEWAY_CAT;
 
         RawWebSocket open() throws IOException {
-            return RawWebSocket.open(textServer.port(), this == ECHO_ENDPOINT ? EchoEndpoint.PATH : "/cat", TIMEOUT);
+            return RawWebSocket.open(textServer.port(), this == ECHO_ENDPOINT ? ReservedPaths.ECHO : "/cat", TIMEOUT);
         }
     }
 
     @BeforeAll
     static void start() {
-        textServer = TesterServer.start("--loglevel=none", "cat");
+        textServer = TesterServer.start("--loglevel=none", "--echoendpoint", "cat");
         binaryServer = TesterServer.start("--loglevel=none", "--binary", "cat");
     }
 

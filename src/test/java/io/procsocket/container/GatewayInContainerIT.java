@@ -47,7 +47,7 @@ class GatewayInContainerIT {
 
     @Deployment(name = PROCSOCKET, testable = false, managed = false)
     static WebArchive procsocket() {
-        return ContainerDeployments.war("procsocket", ContainerDeployments.gatewayScript().toString());
+        return ContainerDeployments.war("procsocket", "--echoendpoint " + ContainerDeployments.gatewayScript());
     }
 
     @Deployment(name = BINARY, testable = false, managed = false)

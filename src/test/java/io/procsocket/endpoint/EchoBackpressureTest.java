@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procsocket.gateway.Bounded;
+import io.procsocket.gateway.ReservedPaths;
 import io.procsocket.testing.EventSocket;
 import io.procsocket.testing.RawWebSocket;
 import io.procsocket.testing.TesterServer;
@@ -23,7 +24,7 @@ class EchoBackpressureTest {
 
     @BeforeAll
     static void start() {
-        server = TesterServer.start("/usr/bin/cat");
+        server = TesterServer.start("--echoendpoint", "/usr/bin/cat");
     }
 
     @AfterAll
@@ -33,7 +34,7 @@ class EchoBackpressureTest {
 
     @Test
     void clientThatNeverReadsItsEchoesIsHeldBackAndOthersAreStillServed() throws Exception {
-        try (RawWebSocket deaf = RawWebSocket.open(server.port(), EchoEndpoint.PATH, Duration.ofSeconds(10), 16 * 1024)) {
+        try (RawWebSocket deaf = RawWebSocket.open(server.port(), ReservedPaths.ECHO, Duration.ofSeconds(10), 16 * 1024)) {
             AtomicLong sent = new AtomicLong();
             Thread sender = new Thread(() -> {
                 byte[] chunk = new byte[64 * 1024];
@@ -54,7 +55,7 @@ class EchoBackpressureTest {
 
             // Several clients, so that some share the deaf client's selector thread.
             for (int i = 0; i < 12; i++) {
-                EventSocket other = EventSocket.connect(server.ws(EchoEndpoint.PATH));
+                EventSocket other = EventSocket.connect(server.ws(ReservedPaths.ECHO));
                 other.send("other " + i);
                 assertEquals("other " + i, other.nextText());
                 other.close();

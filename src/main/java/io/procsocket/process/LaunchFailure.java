@@ -1,0 +1,30 @@
+package io.procsocket.process;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * A program that could not be started, with the errno that said why. The message (for the server's log) names
+ * the program's path; {@link #errnoName()} is what the client may be told, since a close reason that shows
+ * server paths tells an anonymous client how the server's disk is laid out.
+ */
+public final class LaunchFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+    private static final Map<Integer, String> NAMES = Map.ofEntries(
+            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(7, "E2BIG"), Map.entry(8, "ENOEXEC"),
+            Map.entry(11, "EAGAIN"), Map.entry(12, "ENOMEM"), Map.entry(13, "EACCES"), Map.entry(20, "ENOTDIR"),
+            Map.entry(21, "EISDIR"), Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(26, "ETXTBSY"),
+            Map.entry(36, "ENAMETOOLONG"), Map.entry(40, "ELOOP"));
+
+    private final int errno;
+
+    LaunchFailure(String message, int errno) {
+        super(message + ": " + LibC.describe(errno));
+        this.errno = errno;
+    }
+
+    /** The errno's symbolic name ("ENOENT"), or "errno N" for one without a name here. */
+    public String errnoName() {
+        return NAMES.getOrDefault(errno, "errno " + errno);
+    }
+}

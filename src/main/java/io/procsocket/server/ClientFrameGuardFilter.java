@@ -1,0 +1,198 @@
+package io.procsocket.server;
+
+import io.procsocket.log.GatewayLog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.attributes.AttributeBuilder;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * Every upgraded connection's frames pass here before Tyrus parses them, so the limits hold whatever Tyrus
+ * would buffer: an unmasked client frame closes with 1002 (RFC 6455 5.1, unchecked by Tyrus 2.2.2); a frame
+ * that makes its message larger than --maxframesize closes with 1009 from its header alone, single frame or
+ * fragment alike, before any of its payload is kept; a message that has begun and then receives nothing for
+ * --messagetimeoutms closes with 1008. On the way out it watches for the server's close frame: a client that
+ * never answers it has its connection closed after {@link #CLOSE_HANDSHAKE_MS}, so no ending leaves a socket
+ * open. The hot path costs a few comparisons per read and one per frame written.
+ */
+final class ClientFrameGuardFilter extends BaseFilter {
+    /** The admitted request's log scope (url, remote), set by the upgrade guard. */
+    static final Attribute<GatewayLog> LOG = AttributeBuilder.DEFAULT_ATTRIBUTE_BUILDER
+            .createAttribute(ClientFrameGuardFilter.class.getName() + ".log");
+    private static final Attribute<Guarded> STATE = AttributeBuilder.DEFAULT_ATTRIBUTE_BUILDER
+            .createAttribute(ClientFrameGuardFilter.class.getName() + ".state");
+    /** How long a client may take to answer our close frame before the TCP connection is closed under it. */
+    static final long CLOSE_HANDSHAKE_MS = 5000;
+    private static final int OPCODE_CLOSE = 0x8;
+
+    private final long maxMessage;
+    private final long messageTimeoutMs;
+    private final ScheduledExecutorService timer;
+
+    /**
+     * @param maxMessage       --maxframesize (0 = no limit)
+     * @param messageTimeoutMs --messagetimeoutms (0 = no limit)
+     */
+    ClientFrameGuardFilter(long maxMessage, long messageTimeoutMs, ScheduledExecutorService timer) {
+        this.maxMessage = maxMessage;
+        this.messageTimeoutMs = messageTimeoutMs;
+        this.timer = timer;
+    }
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) throws IOException {
+        Object message = ctx.getMessage();
+        if (!(message instanceof HttpContent content)) {
+            return ctx.getInvokeAction();
+        }
+        HttpHeader header = content.getHttpHeader();
+        if (!header.isRequest() || !"websocket".equalsIgnoreCase(header.getUpgrade())) {
+            return ctx.getInvokeAction();
+        }
+        Connection<?> connection = ctx.getConnection();
+        Guarded state = STATE.get(connection);
+        if (state == null) {
+            state = new Guarded(connection);
+            STATE.set(connection, state);
+        }
+        if (state.failed) {
+            // Closing already: nothing more of this client's is worth parsing.
+            return ctx.getStopAction();
+        }
+        switch (state.frames.accept(content.getContent())) {
+            case UNMASKED -> {
+                state.log.access("session", "protocol error: unmasked client frame, closing with 1002");
+                return fail(ctx, state, 1002, "");
+            }
+            case TOO_BIG -> {
+                long size = state.frames.refusedLength();
+                state.log.access("session", "message of %s bytes over --maxframesize %d, closing with 1009",
+                        size == Long.MAX_VALUE ? "2^63 or more" : Long.toString(size), maxMessage);
+                return fail(ctx, state, 1009, "message too big");
+            }
+            default -> {
+                state.midMessage = state.frames.midMessage();
+                if (messageTimeoutMs > 0 && state.midMessage) {
+                    state.lastProgressNanos = System.nanoTime();
+                    state.watchProgress(messageTimeoutMs);
+                }
+                return ctx.getInvokeAction();
+            }
+        }
+    }
+
+    /** Tyrus writes one frame per buffer: a buffer that starts a close frame means the closing handshake began. */
+    @Override
+    public NextAction handleWrite(FilterChainContext ctx) throws IOException {
+        if (ctx.getMessage() instanceof Buffer buffer && buffer.hasRemaining()
+                && (buffer.get(buffer.position()) & 0x0F) == OPCODE_CLOSE) {
+            Guarded state = STATE.get(ctx.getConnection());
+            if (state != null) {
+                state.closeSent();
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    private NextAction fail(FilterChainContext ctx, Guarded state, int code, String reason) {
+        state.failed = true;
+        CloseAfterWrite.write(ctx, Buffers.wrap(ctx.getMemoryManager(), closeFrame(code, reason)));
+        return ctx.getStopAction();
+    }
+
+    /** A close frame, unmasked as a server's must be. */
+    static byte[] closeFrame(int code, String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[4 + text.length];
+        frame[0] = (byte) (0x80 | OPCODE_CLOSE);
+        frame[1] = (byte) (2 + text.length);
+        frame[2] = (byte) (code >> 8);
+        frame[3] = (byte) code;
+        System.arraycopy(text, 0, frame, 4, text.length);
+        return frame;
+    }
+
+    /** One upgraded connection: its frame tracker and its two timers. */
+    private final class Guarded {
+        final Connection<?> connection;
+        final ClientFrames frames = new ClientFrames(maxMessage);
+        final GatewayLog log;
+        volatile boolean failed;
+        /** Written by the reading thread, read by the timer: whether a message is under way. */
+        volatile boolean midMessage;
+        volatile long lastProgressNanos;
+        private ScheduledFuture<?> progress;
+        private ScheduledFuture<?> closing;
+
+        Guarded(Connection<?> connection) {
+            this.connection = connection;
+            GatewayLog scope = LOG.get(connection);
+            this.log = scope == null ? GatewayLog.root() : scope;
+            connection.addCloseListener((closeable, type) -> cancelTimers());
+        }
+
+        /** At most one progress check is ever scheduled; it re-schedules itself while the message is under way. */
+        synchronized void watchProgress(long timeoutMs) {
+            if (progress == null) {
+                progress = schedule(this::checkProgress, timeoutMs);
+            }
+        }
+
+        private void checkProgress() {
+            long waitMs;
+            synchronized (this) {
+                progress = null;
+                if (failed || !midMessage || !connection.isOpen()) {
+                    return;
+                }
+                long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgressNanos);
+                waitMs = messageTimeoutMs - silentMs;
+                if (waitMs > 0) {
+                    progress = schedule(this::checkProgress, waitMs);
+                    return;
+                }
+                failed = true;
+            }
+            log.access("session", "message stalled: no bytes of it for %d ms (--messagetimeoutms), closing with 1008",
+                    messageTimeoutMs);
+            CloseAfterWrite.write(connection, Buffers.wrap(connection.getMemoryManager(),
+                    closeFrame(1008, "message timed out")));
+        }
+
+        synchronized void closeSent() {
+            if (closing == null) {
+                closing = schedule(connection::closeSilently, CLOSE_HANDSHAKE_MS);
+            }
+        }
+
+        synchronized void cancelTimers() {
+            if (progress != null) {
+                progress.cancel(false);
+            }
+            if (closing != null) {
+                closing.cancel(false);
+            }
+        }
+
+        private ScheduledFuture<?> schedule(Runnable task, long delayMs) {
+            try {
+                return timer.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The server is stopping and closes every connection itself.
+                return null;
+            }
+        }
+    }
+}

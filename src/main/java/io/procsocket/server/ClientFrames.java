@@ -1,0 +1,126 @@
+package io.procsocket.server;
+
+import org.glassfish.grizzly.Buffer;
+
+/**
+ * Follows the frame headers of a client's byte stream without copying anything: header bytes are read in
+ * place and payloads skipped by length, a few comparisons per read. It knows where every frame and every
+ * (possibly fragmented) message starts and ends, and so can refuse a frame by its header alone: an unmasked
+ * one (RFC 6455 5.1, which Tyrus 2.2.2 does not check) or one that makes its message larger than the limit,
+ * before a byte of its payload is buffered anywhere. One per connection, one reader at a time.
+ */
+final class ClientFrames {
+    /** What is wrong with the stream, if anything. */
+    enum Verdict { OK, UNMASKED, TOO_BIG }
+
+    private static final int FIRST = 0, SECOND = 1, LENGTH = 2, MASK = 3, PAYLOAD = 4;
+    private static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2;
+
+    /** Largest message in bytes; 0 = no limit. */
+    private final long maxMessage;
+    private int phase = FIRST;
+    private int left;
+    private int opcode;
+    private boolean fin;
+    private long length;
+    /** Payload bytes of the current data message so far, counted as each frame's header is read. */
+    private long messageBytes;
+    /** A data frame without FIN was seen and its final continuation has not been. */
+    private boolean fragmented;
+    /** The length that made the stream {@link Verdict#TOO_BIG}, for the log. */
+    private long refusedLength;
+
+    ClientFrames(long maxMessage) {
+        this.maxMessage = maxMessage;
+    }
+
+    /**
+     * Whether a message has begun and not ended: inside a frame (header or payload) or between the fragments
+     * of a message. Control frames between fragments do not end it.
+     */
+    boolean midMessage() {
+        return phase != FIRST || fragmented;
+    }
+
+    long refusedLength() {
+        return refusedLength;
+    }
+
+    /** Consumes the bytes between position and limit (without moving them). */
+    Verdict accept(Buffer buffer) {
+        if (buffer == null) {
+            return Verdict.OK;
+        }
+        int i = buffer.position();
+        int end = buffer.limit();
+        while (i < end) {
+            switch (phase) {
+                case FIRST -> {
+                    int b = buffer.get(i++) & 0xFF;
+                    fin = (b & 0x80) != 0;
+                    opcode = b & 0x0F;
+                    phase = SECOND;
+                }
+                case SECOND -> {
+                    int b = buffer.get(i++) & 0xFF;
+                    if ((b & 0x80) == 0) {
+                        return Verdict.UNMASKED;
+                    }
+                    int code = b & 0x7F;
+                    length = code < 126 ? code : 0;
+                    left = code == 126 ? 2 : code == 127 ? 8 : 0;
+                    phase = LENGTH;
+                    if (left == 0 && !lengthKnown()) {
+                        return Verdict.TOO_BIG;
+                    }
+                }
+                case LENGTH -> {
+                    length = (length << 8) | (buffer.get(i++) & 0xFF);
+                    if (--left == 0 && !lengthKnown()) {
+                        return Verdict.TOO_BIG;
+                    }
+                }
+                case MASK -> {
+                    i++;
+                    if (--left == 0) {
+                        phase = length > 0 ? PAYLOAD : FIRST;
+                    }
+                }
+                default -> {
+                    long skip = Math.min(length, end - i);
+                    i += (int) skip;
+                    length -= skip;
+                    if (length == 0) {
+                        phase = FIRST;
+                    }
+                }
+            }
+        }
+        return Verdict.OK;
+    }
+
+    /**
+     * The frame's length is complete: count it against its message and go on to the mask. False if the
+     * message is now over the limit (a 64-bit length with the top bit set is, whatever the limit).
+     */
+    private boolean lengthKnown() {
+        if (length < 0) {
+            refusedLength = Long.MAX_VALUE;
+            return false;
+        }
+        if (opcode == TEXT || opcode == BINARY) {
+            messageBytes = length;
+            fragmented = !fin;
+        } else if (opcode == CONTINUATION) {
+            messageBytes += length;
+            fragmented = !fin;
+        }
+        if (maxMessage > 0 && opcode < 0x8 && messageBytes > maxMessage) {
+            refusedLength = messageBytes;
+            return false;
+        }
+        left = 4;
+        phase = MASK;
+        return true;
+    }
+}
