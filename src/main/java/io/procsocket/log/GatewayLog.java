@@ -8,6 +8,7 @@ import java.util.logging.Logger;
 
 /**
  * websocketd's LogScope: an immutable set of key:'value' pairs that every line of one request carries.
+ * Values and message arguments are escaped ({@link LogText}): they come from the network or from programs.
  * Lines go through java.util.logging (logger {@value #LOGGER_NAME}); {@link WebsocketdFormatter}
  * renders them exactly as websocketd does.
  */
@@ -48,7 +49,7 @@ public final class GatewayLog {
     public GatewayLog with(String key, String value) {
         List<String[]> more = new ArrayList<>(pairs.size() + 1);
         more.addAll(pairs);
-        more.add(new String[] {key, value == null ? "" : value});
+        more.add(new String[] {key, value == null ? "" : LogText.value(value)});
         return new GatewayLog(List.copyOf(more));
     }
 
@@ -83,6 +84,11 @@ public final class GatewayLog {
     private void log(Level level, String category, String format, Object... args) {
         if (!LOGGER.isLoggable(level)) {
             return;
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof CharSequence cs) {
+                args[i] = LogText.text(cs.toString());
+            }
         }
         String text = args.length == 0 ? format : String.format(format, args);
         String assoc = associations();

@@ -24,7 +24,8 @@ public final class StandaloneLogging {
                     return;
                 }
                 String line = formatter.format(record);
-                // One write per line and a flush: tools tail this output waiting for a request to appear.
+                // One write per line and a flush: tools tail this output waiting for a request to appear. This
+                // runs on the log's own thread (AsyncLogHandler), so a blocked stdout holds up only the log.
                 synchronized (out) {
                     out.print(line);
                     out.flush();
@@ -42,7 +43,7 @@ public final class StandaloneLogging {
             }
         };
         handler.setLevel(Level.ALL);
-        root.addHandler(handler);
+        root.addHandler(new AsyncLogHandler(handler));
         // Libraries only speak up when something is wrong; our own logger follows --loglevel.
         root.setLevel(Level.WARNING);
         GatewayLog.logger().setLevel(GatewayLevel.of(level));

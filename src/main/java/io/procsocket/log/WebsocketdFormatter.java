@@ -44,6 +44,8 @@ public final class WebsocketdFormatter extends Formatter {
             if (record.getThrown() != null) {
                 message = message + ": " + record.getThrown();
             }
+            // A library's message may quote what a client sent (a bad header, a bad frame).
+            message = LogText.text(message);
         }
         String level = record.getLevel().getName();
         return String.format(Locale.ROOT, "%s | %-6s | %-10s | %s | %s%n",

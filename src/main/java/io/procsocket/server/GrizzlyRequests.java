@@ -13,6 +13,16 @@ import org.glassfish.grizzly.http.util.MimeHeaders;
 final class GrizzlyRequests {
     private GrizzlyRequests() { }
 
+    /** Request headers in arrival order, names as sent, repeated ones repeated. */
+    static List<Map.Entry<String, String>> headers(HttpRequestPacket request) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        MimeHeaders mime = request.getHeaders();
+        for (int i = 0; i < mime.size(); i++) {
+            headers.add(new AbstractMap.SimpleImmutableEntry<>(mime.getName(i).toString(), mime.getValue(i).toString()));
+        }
+        return headers;
+    }
+
     /** The snapshot, or null if the path cannot be decoded. */
     static HandshakeInfo handshakeInfo(HttpRequestPacket request) {
         String rawPath = request.getRequestURI();
@@ -22,12 +32,7 @@ final class GrizzlyRequests {
         }
         String query = request.getQueryString();
         String requestUri = query == null ? rawPath : rawPath + "?" + query;
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        MimeHeaders mime = request.getHeaders();
-        for (int i = 0; i < mime.size(); i++) {
-            headers.add(new AbstractMap.SimpleImmutableEntry<>(mime.getName(i).toString(), mime.getValue(i).toString()));
-        }
-        return new HandshakeInfo(requestUri, path, query == null ? "" : query, "", headers,
+        return new HandshakeInfo(requestUri, path, query == null ? "" : query, "", headers(request),
                 request.getRemoteAddress(), request.getRemotePort(), request.isSecure(),
                 request.getMethod().getMethodString(), request.getProtocolString());
     }

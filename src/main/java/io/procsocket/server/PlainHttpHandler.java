@@ -2,6 +2,7 @@ package io.procsocket.server;
 
 import io.procsocket.config.Config;
 import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.HostHeader;
 import io.procsocket.gateway.UriPaths;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.web.ConsolePage;
@@ -37,12 +38,21 @@ final class PlainHttpHandler extends HttpHandler {
                 .with("url", (request.isSecure() ? "https://" : "http://") + (host == null ? "" : host) + uri
                         + (query == null ? "" : "?" + query))
                 .with("remote", request.getRemoteAddr());
+        String badHost = HostHeader.problem(GrizzlyRequests.headers(request.getRequest()),
+                request.getProtocol().getProtocolString());
+        if (badHost != null) {
+            log.access("http", "BAD REQUEST: %s", badHost);
+            response.setHeader("Connection", "close");
+            text(response, 400, "400 Bad Request: " + badHost + "\n");
+            return;
+        }
         if (console != null) {
             log.access("http", "DEVCONSOLE");
             response.setStatus(200);
             response.setContentType("text/html; charset=utf-8");
-            response.setHeader("X-Content-Type-Options", "nosniff");
-            response.setHeader("Cache-Control", "no-store");
+            for (Config.Header h : ConsolePage.HEADERS) {
+                response.setHeader(h.name(), h.value());
+            }
             response.setContentLength(console.length);
             response.getOutputStream().write(console);
             return;

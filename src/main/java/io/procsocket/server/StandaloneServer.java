@@ -54,6 +54,7 @@ public final class StandaloneServer implements AutoCloseable {
         HttpServer http = new HttpServer();
         StandaloneServer server = new StandaloneServer(gateway, http, container);
         List<String> hosts = config.addresses().isEmpty() ? List.of("0.0.0.0") : config.addresses();
+        RequestHeadTimeout heads = new RequestHeadTimeout(config.headerTimeoutMs(), gateway.timer());
         UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway);
         ClientFrameGuardFilter frames = new ClientFrameGuardFilter(config.maxFrameSize(), config.messageTimeoutMs(),
                 gateway.timer());
@@ -74,7 +75,7 @@ public final class StandaloneServer implements AutoCloseable {
                 listener.setSSLEngineConfig(tls);
             }
             listener.registerAddOn(new WebSocketAddOn(container, "/"));
-            listener.registerAddOn(new UpgradeGuardAddOn(guard, frames));
+            listener.registerAddOn(new UpgradeGuardAddOn(heads, guard, frames));
             http.addListener(listener);
             server.listeners.add(listener);
         }

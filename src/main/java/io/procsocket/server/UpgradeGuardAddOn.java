@@ -6,14 +6,17 @@ import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 
 /**
- * Puts {@link UpgradeGuardFilter} right after the HTTP codec, so it runs before Tyrus sees an upgrade,
+ * Puts the request-head clock around the HTTP codec ({@link RequestHeadTimeout}), {@link UpgradeGuardFilter}
+ * right after the codec, so it runs before Tyrus sees an upgrade,
  * and {@link ClientFrameGuardFilter} after it, so frames that break the rules or the limits never reach Tyrus.
  */
 final class UpgradeGuardAddOn implements AddOn {
+    private final RequestHeadTimeout heads;
     private final UpgradeGuardFilter filter;
     private final ClientFrameGuardFilter frames;
 
-    UpgradeGuardAddOn(UpgradeGuardFilter filter, ClientFrameGuardFilter frames) {
+    UpgradeGuardAddOn(RequestHeadTimeout heads, UpgradeGuardFilter filter, ClientFrameGuardFilter frames) {
+        this.heads = heads;
         this.filter = filter;
         this.frames = frames;
     }
@@ -24,7 +27,9 @@ final class UpgradeGuardAddOn implements AddOn {
         if (codec < 0) {
             throw new IllegalStateException("no HTTP codec in the Grizzly filter chain");
         }
-        builder.add(codec + 1, filter);
-        builder.add(codec + 2, frames);
+        builder.add(codec, heads.bytes());
+        builder.add(codec + 2, heads.requests());
+        builder.add(codec + 3, filter);
+        builder.add(codec + 4, frames);
     }
 }

@@ -5,6 +5,7 @@ import io.procsocket.config.UsageException;
 import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Gateway;
 import io.procsocket.log.GatewayLevel;
+import io.procsocket.log.ContainerLogging;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.process.Signals;
 import jakarta.servlet.DispatcherType;
@@ -31,6 +32,7 @@ public final class GatewayListener implements ServletContextListener {
     private static final long THREAD_STOP_WAIT_SECONDS = 5;
 
     private Gateway gateway;
+    private ContainerLogging logging;
     /**
      * Ends the children if the container's JVM is stopped without undeploying us first (Payara Micro
      * stopped by a signal does exactly that); removed again on a normal undeploy so the old class loader
@@ -42,6 +44,7 @@ public final class GatewayListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         GatewayLog.inlineAssociations();
+        logging = ContainerLogging.install();
         GatewayLog log = GatewayLog.root().with("context", context.getContextPath());
         ContainerArgs.Source source = ContainerArgs.find(context.getInitParameter(ContainerArgs.CONTEXT_PARAM),
                 System.getProperty(ContainerArgs.SYSTEM_PROPERTY), System.getenv(ContainerArgs.ENVIRONMENT_VARIABLE));
@@ -57,6 +60,7 @@ public final class GatewayListener implements ServletContextListener {
                 config = ContainerArgs.parse(source.value(), System.getenv(), Path.of("").toAbsolutePath());
             } catch (UsageException e) {
                 log.fatal("server", "Refusing to deploy, bad %s: %s", source.name(), e.getMessage());
+                stopLogging();
                 throw new IllegalStateException("procsocket: bad " + source.name() + ": " + e.getMessage());
             }
             GatewayLog.logger().setLevel(GatewayLevel.of(config.logLevel()));
@@ -68,6 +72,7 @@ public final class GatewayListener implements ServletContextListener {
                 log.fatal("server", "Refusing to deploy: %s", e.getMessage());
                 gateway.close();
                 gateway = null;
+                stopLogging();
                 throw new IllegalStateException("procsocket: " + e.getMessage(), e);
             }
             endpoint = GatewayEndpoints.config(gateway);
@@ -94,6 +99,7 @@ public final class GatewayListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         boolean jvmExiting = false;
+        boolean hadGateway = gateway != null;
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -111,10 +117,21 @@ public final class GatewayListener implements ServletContextListener {
             awaitQuietly(gateway.workers());
             awaitQuietly(gateway.timer());
             gateway = null;
-            if (!jvmExiting) {
-                WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS);
+        }
+        stopLogging();
+        if (!jvmExiting) {
+            WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS);
+            if (hadGateway) {
                 Signals.release();
             }
+        }
+    }
+
+    /** The log's writer thread is ours: stopped with the application (after its last line), or the container warns. */
+    private void stopLogging() {
+        if (logging != null) {
+            logging.close();
+            logging = null;
         }
     }
 

@@ -107,8 +107,9 @@ final class UpgradeFilter extends HttpFilter {
                 .access("http", "DEVCONSOLE");
         response.setStatus(200);
         response.setContentType("text/html; charset=utf-8");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Cache-Control", "no-store");
+        for (Config.Header h : ConsolePage.HEADERS) {
+            response.setHeader(h.name(), h.value());
+        }
         response.setContentLength(console.length);
         response.getOutputStream().write(console);
     }

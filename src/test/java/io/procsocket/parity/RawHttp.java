@@ -16,12 +16,12 @@ import java.util.Map;
  * HTTP over a raw socket: the request goes out byte for byte (no client normalises "..", "%2e" or
  * the Origin header away), and the status line of a refused upgrade can be read directly.
  */
-final class RawHttp {
-    static final int TIMEOUT_MS = 10_000;
+public final class RawHttp {
+    public static final int TIMEOUT_MS = 10_000;
 
     /** A parsed response: status, headers by lower-case name, body as text. */
-    record Reply(int status, Map<String, List<String>> headers, String body) {
-        String header(String name) {
+    public record Reply(int status, Map<String, List<String>> headers, String body) {
+        public String header(String name) {
             List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
             return v == null ? null : v.get(0);
         }
@@ -29,25 +29,25 @@ final class RawHttp {
 
     private RawHttp() { }
 
-    static Reply get(int port, String rawTarget) throws IOException {
+    public static Reply get(int port, String rawTarget) throws IOException {
         return exchange(port, "GET " + rawTarget + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
     }
 
     /** A WebSocket upgrade for {@code rawTarget}; extra header lines end in CRLF. Only the head is read. */
-    static Reply upgrade(int port, String rawTarget, String extraHeaders) throws IOException {
+    public static Reply upgrade(int port, String rawTarget, String extraHeaders) throws IOException {
         return upgrade(port, rawTarget, "127.0.0.1:" + port, extraHeaders);
     }
 
-    static Reply upgrade(int port, String rawTarget, String host, String extraHeaders) throws IOException {
+    public static Reply upgrade(int port, String rawTarget, String host, String extraHeaders) throws IOException {
         return exchange(port, upgradeRequest(rawTarget, host, extraHeaders));
     }
 
-    static String upgradeRequest(String rawTarget, String host, String extraHeaders) {
+    public static String upgradeRequest(String rawTarget, String host, String extraHeaders) {
         return "GET " + rawTarget + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
     }
 
-    static Reply exchange(int port, String request) throws IOException {
+    public static Reply exchange(int port, String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(TIMEOUT_MS);
             OutputStream out = socket.getOutputStream();
@@ -58,7 +58,7 @@ final class RawHttp {
     }
 
     /** Reads one response head, and its body when it is not a 101. */
-    static Reply read(InputStream in) throws IOException {
+    public static Reply read(InputStream in) throws IOException {
         String head = readHead(in);
         String[] lines = head.split("\r\n");
         String[] statusLine = lines[0].split(" ", 3);

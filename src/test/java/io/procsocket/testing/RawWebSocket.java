@@ -168,6 +168,27 @@ public final class RawWebSocket implements AutoCloseable {
         send(CLOSE, p);
     }
 
+    /** Bytes exactly as given: half a frame, a header without its payload. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The server's close frame, read but not answered (a client that stops taking part); null on EOF first. */
+    public Frame readCloseWithoutAnswering() throws IOException {
+        while (true) {
+            Frame f;
+            try {
+                f = readFrame();
+            } catch (EOFException e) {
+                return null;
+            }
+            if (f.opcode() == CLOSE) {
+                return f;
+            }
+        }
+    }
+
     /** Any frame at all, including ones the RFC forbids. */
     public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) throws IOException {
         ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);

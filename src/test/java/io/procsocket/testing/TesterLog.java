@@ -47,6 +47,11 @@ public final class TesterLog extends Handler implements AutoCloseable {
         }
     }
 
+    /** Lines captured and not yet taken by {@link #await}. */
+    public java.util.List<String> lines() {
+        return java.util.List.copyOf(lines);
+    }
+
     @Override
     public void flush() { }
 
