@@ -29,11 +29,12 @@ final class WarProcess implements AutoCloseable {
     private final BlockingQueue<String> stderr = new LinkedBlockingQueue<>();
     private final List<String> allStdout = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
+    private final Gate stdoutGate = new Gate();
 
     private WarProcess(Process process) {
         this.process = process;
-        drain(process.getInputStream(), stdout, "war-stdout");
-        drain(process.getErrorStream(), stderr, "war-stderr");
+        drain(process.getInputStream(), stdout, "war-stdout", stdoutGate);
+        drain(process.getErrorStream(), stderr, "war-stderr", new Gate());
     }
 
     static Path war() {
@@ -45,10 +46,33 @@ final class WarProcess implements AutoCloseable {
     }
 
     static WarProcess start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", war().toString()));
+        return start(List.of(), args);
+    }
+
+    /** With JVM options before {@code -jar} (a small heap, -XX:+ExitOnOutOfMemoryError). */
+    static WarProcess start(List<String> jvmOptions, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", war().toString()));
         cmd.addAll(List.of(args));
         return new WarProcess(new ProcessBuilder(cmd).start());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Stops reading the server's stdout, as a paused terminal or a stuck log pipe would: once the pipe's
+     * buffer is full, every write the server makes to stdout waits.
+     */
+    void pauseStdout() {
+        stdoutGate.close();
+    }
+
+    void resumeStdout() {
+        stdoutGate.open();
     }
 
     /** A port nobody listens on right now (bound and released; good enough on a loopback test box). */
@@ -59,13 +83,40 @@ final class WarProcess implements AutoCloseable {
         }
     }
 
-    private void drain(InputStream in, BlockingQueue<String> into, String name) {
+    /** Lets the reader through while open; a closed gate holds it (and so leaves the pipe unread). */
+    private static final class Gate {
+        private boolean closed;
+
+        synchronized void close() {
+            closed = true;
+        }
+
+        synchronized void open() {
+            closed = false;
+            notifyAll();
+        }
+
+        synchronized void pass() throws InterruptedException {
+            while (closed) {
+                wait();
+            }
+        }
+    }
+
+    private void drain(InputStream in, BlockingQueue<String> into, String name, Gate gate) {
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            // Unbuffered beyond one line: a paused gate must leave the bytes in the pipe, not in our buffer.
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 256)) {
                 String line;
-                while ((line = r.readLine()) != null) {
+                while (true) {
+                    gate.pass();
+                    if ((line = r.readLine()) == null) {
+                        break;
+                    }
                     into.add(line);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException e) {
                 // The process is gone; what it printed is already queued.
             }
@@ -127,6 +178,7 @@ final class WarProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        stdoutGate.open();
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
