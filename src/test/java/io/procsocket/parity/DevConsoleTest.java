@@ -6,8 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.procsocket.testing.TesterServer;
 import org.junit.jupiter.api.Test;
 
-/** --devconsole must never paste the request path into the page unescaped. */
+/** --devconsole must never paste the request path into the page unescaped, nor let another site frame it. */
 class DevConsoleTest {
+    @Test
+    void theConsoleCannotBeFramedByAnotherSite() throws Exception {
+        try (TesterServer server = TesterServer.start("--devconsole", "cat")) {
+            RawHttp.Reply reply = RawHttp.get(server.port(), "/");
+            assertEquals(200, reply.status());
+            assertEquals("frame-ancestors 'none'", reply.header("Content-Security-Policy"));
+            assertEquals("DENY", reply.header("X-Frame-Options"));
+        }
+    }
+
     @Test
     void scriptInTheConsolePathIsNotReflected() throws Exception {
         try (TesterServer server = TesterServer.start("--devconsole", "cat")) {

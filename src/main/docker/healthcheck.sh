@@ -1,0 +1,44 @@
+#!/bin/sh
+# Docker HEALTHCHECK for the Procsocket image: asks the running server for any HTTP answer, on the port, address
+# and scheme it was started with (read from its own command line), so `docker run ... --port=9000 --ssl ...`
+# is checked where it actually listens. Exit 0 = healthy, 1 = unhealthy.
+set -u
+
+# PROCSOCKET_PID picks the process when several could match (tests); in the image there is exactly one.
+pid=${PROCSOCKET_PID:-}
+[ -n "$pid" ] || for d in /proc/[0-9]*; do
+  if tr '\0' '\n' < "$d/cmdline" 2>/dev/null | grep -qx -- '-jar' \
+     && tr '\0' '\n' < "$d/cmdline" 2>/dev/null | grep -q 'procsocket\.war$'; then
+    pid=${d#/proc/}
+    break
+  fi
+done
+[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || { echo "no procsocket process"; exit 1; }
+
+port=""; address=""; scheme=http
+# websocketd's flag syntax: one or two dashes, --name=value or --name value, flags end at the first non-flag.
+set -- $(tr '\0' '\n' < "/proc/$pid/cmdline" | sed -n '/procsocket\.war$/,$p' | sed 1d | tr '\n' ' ')
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --) break ;;
+    -port=*|--port=*) port=${1#*=} ;;
+    -port|--port) shift; port=${1:-} ;;
+    -address=*|--address=*) [ -n "$address" ] || address=${1#*=} ;;
+    -address|--address) shift; [ -n "$address" ] || address=${1:-} ;;
+    -ssl|--ssl|-ssl=true|--ssl=true) scheme=https ;;
+    -*) ;;
+    *) break ;;
+  esac
+  shift
+done
+[ -n "$port" ] || { [ "$scheme" = https ] && port=443 || port=80; }
+case "$address" in
+  ""|0.0.0.0) host=127.0.0.1 ;;
+  "[::]"|"::") host="[::1]" ;;
+  *) host=$address ;;
+esac
+
+code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 4 "$scheme://$host:$port/" || true)
+[ -n "$code" ] && [ "$code" != 000 ] && exit 0
+echo "no HTTP answer from $scheme://$host:$port/"
+exit 1
