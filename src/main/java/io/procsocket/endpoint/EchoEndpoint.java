@@ -93,12 +93,39 @@ public final class EchoEndpoint {
 
     @OnMessage
     public void onText(EchoText message, Session session) throws IOException, EncodeException {
-        echo(session, message);
+        if (!tooBig(session, utf8Length(message.text()))) {
+            echo(session, message);
+        }
     }
 
     @OnMessage
     public void onBinary(EchoBytes message, Session session) throws IOException, EncodeException {
-        echo(session, message);
+        if (!tooBig(session, message.bytes().remaining())) {
+            echo(session, message);
+        }
+    }
+
+    /**
+     * --maxframesize once more: standalone the frame guard has refused anything larger already, but Tyrus (in
+     * Payara) applies the session's buffer size only to fragmented messages and delivers a single frame whole.
+     */
+    private boolean tooBig(Session session, long bytes) {
+        long max = gateway == null ? 0 : gateway.config().maxFrameSize();
+        if (max == 0 || bytes <= max) {
+            return false;
+        }
+        log.access("session", "message of %d bytes over --maxframesize %d", bytes, max);
+        GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big"));
+        return true;
+    }
+
+    /** Exact only when it matters: a text short enough that even 3 bytes a char fit is counted as its length. */
+    private long utf8Length(String text) {
+        long max = gateway == null ? 0 : gateway.config().maxFrameSize();
+        if (max == 0 || (long) text.length() * 3 <= max) {
+            return text.length();
+        }
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /**

@@ -27,11 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * children's output, and the set of live children so that shutdown can end them all.
  */
 public final class Gateway implements AutoCloseable {
-    /**
-     * Fixed-path endpoints live under this prefix (the echo endpoint, the gateway's own): both front doors
-     * pass upgrades here through to the WebSocket container untouched instead of routing them to a program.
-     */
-    public static final String RESERVED_PREFIX = "/.procsocket/";
     /** Where admitted upgrades are sent; a path no script can own because the front door rewrites to it. */
     public static final String ENDPOINT_PATH = "/.procsocket/gateway";
     /** Where admitted echo upgrades are sent (the client asks for {@link ReservedPaths#ECHO}). */

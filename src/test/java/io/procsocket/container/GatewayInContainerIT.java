@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -112,6 +113,17 @@ class GatewayInContainerIT {
             assertArrayEquals(all, back.toByteArray());
             ws.close();
             assertEquals(1000, ws.awaitClose().code());
+
+            // Without --echoendpoint the echo endpoint is not there, however the path is spelled.
+            assertEquals(404, RawHandshake.get(ContainerDeployments.http(BINARY, "/.procsocket/echo")).status());
+            assertEquals(404, RawHandshake.get(ContainerDeployments.http(BINARY, "/%2Eprocsocket/echo")).status());
+            // Broken handshakes get the gateway's own answers before the container sees them.
+            URI cat = ContainerDeployments.http(BINARY, "/");
+            RawHandshake.Response v8 = RawHandshake.send(cat, "GET", "dGhlIHNhbXBsZSBub25jZQ==", "8");
+            assertEquals(426, v8.status());
+            assertEquals("13", v8.header("Sec-WebSocket-Version"));
+            assertEquals(405, RawHandshake.send(cat, "POST", "dGhlIHNhbXBsZSBub25jZQ==", "13").status());
+            assertEquals(400, RawHandshake.send(cat, "GET", null, "13").status());
         });
     }
 

@@ -13,20 +13,37 @@ import java.nio.charset.StandardCharsets;
  * (status and body): java.net.http reports a refused handshake without its body.
  */
 final class RawHandshake {
-    /** The response's status code and body. */
-    record Response(int status, String body) { }
+    /** The response's status code, head (status line and headers as sent) and body. */
+    record Response(int status, String head, String body) {
+        /** The first value of a header, or null. */
+        String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
+    }
 
     private RawHandshake() { }
 
     static Response get(URI http) throws IOException {
+        return send(http, "GET", "dGhlIHNhbXBsZSBub25jZQ==", "13");
+    }
+
+    /** A handshake with the given method, key and version (null leaves the header out). */
+    static Response send(URI http, String method, String key, String version) throws IOException {
         try (Socket socket = new Socket(http.getHost(), http.getPort())) {
             socket.setSoTimeout((int) ContainerPeer.WAIT.toMillis());
-            String request = "GET " + http.getRawPath() + " HTTP/1.1\r\n"
+            String request = method + " " + http.getRawPath() + " HTTP/1.1\r\n"
                     + "Host: " + http.getHost() + ":" + http.getPort() + "\r\n"
                     + "Upgrade: websocket\r\n"
                     + "Connection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n"
+                    + (key == null ? "" : "Sec-WebSocket-Key: " + key + "\r\n")
+                    + (version == null ? "" : "Sec-WebSocket-Version: " + version + "\r\n")
+                    + (method.equals("GET") ? "" : "Content-Length: 0\r\n")
                     + "\r\n";
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
@@ -67,7 +84,7 @@ final class RawHandshake {
         } else {
             body = new byte[0];
         }
-        return new Response(status, new String(body, StandardCharsets.UTF_8));
+        return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
     }
 
     private static byte[] readChunked(InputStream in) throws IOException {
