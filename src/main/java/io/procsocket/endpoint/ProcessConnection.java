@@ -82,7 +82,7 @@ final class ProcessConnection {
         this.pending = pending;
         this.request = pending.request();
         this.config = gateway.config();
-        this.id = gateway.nextId();
+        this.id = gateway.openConnection();
         String origin = request.header("Origin");
         this.log = GatewayLog.root()
                 .with("url", request.logUrl())
@@ -379,6 +379,7 @@ final class ProcessConnection {
         if (child != null) {
             gateway.untrack(child);
         }
+        gateway.connectionEnded(id);
         gateway.forks().release();
         log.access("session", "DISCONNECT");
     }

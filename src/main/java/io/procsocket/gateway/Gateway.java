@@ -3,6 +3,7 @@ package io.procsocket.gateway;
 import io.procsocket.config.Config;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.process.ChildProcess;
+import io.procsocket.process.OrphanReaper;
 import io.procsocket.process.PipeReactor;
 import io.procsocket.process.ProcessGroupLauncher;
 import io.procsocket.process.StdinBacklog;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Everything one served gateway shares between connections, whether it runs standalone or in a
  * servlet container: the config, the fork limit, the tickets in flight, the threads that read
- * children's output, and the set of live children so that shutdown can end them all.
+ * children's output, and the set of live children so that shutdown can end them all; standalone, also
+ * the {@link OrphanReaper} that ends what a connection's program left outside its process group.
  */
 public final class Gateway implements AutoCloseable {
     /** Where admitted upgrades are sent; a path no script can own because the front door rewrites to it. */
@@ -42,6 +44,8 @@ public final class Gateway implements AutoCloseable {
     private static final String WORKER_THREAD_PREFIX = "procsocket-blocking";
     /** How long close() lets connections finish once every child is gone. */
     private static final long FINISH_WAIT_MS = 2000;
+    /** JVM-wide, so that no two gateways here (tests run several) give two connections the same UNIQUE_ID. */
+    private static final AtomicLong LAST_ID = new AtomicLong();
 
     private final Config config;
     private final Router router;
@@ -54,13 +58,24 @@ public final class Gateway implements AutoCloseable {
     private final CompletableFuture<PipeReactor> reactor;
     private final ExecutorService workers;
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
-    private final AtomicLong lastId = new AtomicLong();
+    private final OrphanReaper orphans;
 
+    /** In a servlet container: orphans that left their process group are not ours to end (see OrphanReaper). */
     public Gateway(Config config) {
+        this(config, OrphanReaper.none());
+    }
+
+    public Gateway(Config config, OrphanReaper orphans) {
         this.config = config;
         this.router = new Router(config);
         this.forks = new ForkLimiter(config.maxForks());
-        this.reactor = CompletableFuture.supplyAsync(() -> new PipeReactor("procsocket-pipes"), r -> {
+        this.orphans = orphans;
+        // The subreaper is set up with the reactor, before any child can be launched: an orphan made earlier
+        // would go to init.
+        this.reactor = CompletableFuture.supplyAsync(() -> {
+            orphans.start();
+            return new PipeReactor("procsocket-pipes");
+        }, r -> {
             Thread t = new Thread(r, "procsocket-start");
             t.setDaemon(true);
             t.start();
@@ -130,10 +145,21 @@ public final class Gateway implements AutoCloseable {
         return new Admission(ticket, echo, stdin, null);
     }
 
-    /** websocketd's connection id: wall-clock nanoseconds, made unique. */
-    public String nextId() {
+    /**
+     * A new connection's id (websocketd's: wall-clock nanoseconds, made unique), its UNIQUE_ID. Call before
+     * starting its program, and {@link #connectionEnded} once it is over: until then, processes that carry
+     * the id and have left the program's process group are left running.
+     */
+    public String openConnection() {
         long now = Instant.now().getEpochSecond() * 1_000_000_000L + Instant.now().getNano();
-        return Long.toString(lastId.accumulateAndGet(now, (last, t) -> Math.max(last + 1, t)));
+        String id = Long.toString(LAST_ID.accumulateAndGet(now, (last, t) -> Math.max(last + 1, t)));
+        orphans.opened(id);
+        return id;
+    }
+
+    /** The connection is over (its program has exited or never started): end what it left outside its group. */
+    public void connectionEnded(String id) {
+        orphans.ended(id);
     }
 
     public Config config() {
@@ -250,6 +276,9 @@ public final class Gateway implements AutoCloseable {
                 }
             }
         }
+        // After the connections have finished, so their ids are ended; a connection still stuck counts as
+        // ended too. Orphans can outlive the reactor (the reaper has its own thread), not the JVM.
+        orphans.close();
         reactor.thenAccept(PipeReactor::close);
         workers.shutdown();
         try {

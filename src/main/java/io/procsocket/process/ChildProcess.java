@@ -7,7 +7,9 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,13 @@ import java.util.function.IntConsumer;
  */
 public final class ChildProcess {
     private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
+    /**
+     * Every child we started and have not reaped yet, in any gateway of this JVM: the {@link OrphanReaper}
+     * sees them among the JVM's children too and must never wait for one (only {@link #reap} may, or the
+     * exit status would be lost). Added right after the spawn returns; the reaper covers the instant
+     * before that itself (see OrphanReaper's notes on ordering).
+     */
+    private static final Set<Integer> UNREAPED = ConcurrentHashMap.newKeySet();
 
     private final int pid;
     private final PipeEnd stdin;
@@ -46,6 +55,7 @@ public final class ChildProcess {
 
     ChildProcess(int pid, PipeEnd stdin, PipeEnd stdout, PipeEnd stderr, PipeReactor reactor, StdinBacklog backlog) {
         this.pid = pid;
+        UNREAPED.add(pid);
         this.reactor = reactor;
         this.backlog = backlog;
         this.stdin = stdin;
@@ -202,12 +212,18 @@ public final class ChildProcess {
             return;
         }
         pidfd.close();
+        UNREAPED.remove(pid);
         if (rc < 0) {
             LOG.log(Level.ERROR, "waitpid(" + pid + "): " + LibC.describe(LibC.errno()));
             exit.complete(-1);
             return;
         }
         exit.complete(exitValue(status[0]));
+    }
+
+    /** True from the spawn until {@link #reap} has waited for it: a child that is ours to reap, not an orphan. */
+    static boolean unreaped(int pid) {
+        return UNREAPED.contains(pid);
     }
 
     /** The status as Java's Process reports it: the exit code, or 128 + the signal that ended it. */

@@ -41,6 +41,10 @@ final class LibC {
     /** pidfd_open(2): the same number on every architecture (added after the syscall tables were unified). */
     static final long SYS_PIDFD_OPEN = 434;
 
+    /** prctl(2): orphaned descendants are reparented to the nearest ancestor that set this, not to init. */
+    static final int PR_SET_CHILD_SUBREAPER = 36;
+    static final int PR_GET_CHILD_SUBREAPER = 37;
+
     static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     static final short POSIX_SPAWN_SETSID = 0x80;
     /** Room for posix_spawn_file_actions_t (80 bytes on glibc x86-64), posix_spawnattr_t (336) and sigset_t (128). */
@@ -86,6 +90,17 @@ final class LibC {
     static native int waitpid(int pid, int[] status, int options);
 
     static native long syscall(long number, long arg1, long arg2);
+
+    /**
+     * glibc declares prctl variadic ({@code int prctl(int, ...)}) and reads four unsigned longs after the
+     * option. On x86-64 and aarch64 Linux those are passed exactly like fixed arguments (libffi also sets
+     * %al, the vector-register count a variadic callee may look at), so the fixed prototype is safe there,
+     * and those are the only platforms this class loads on.
+     */
+    static native int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    /** PR_GET_* options that write their answer through arg2. */
+    static native int prctl(int option, int[] arg2, long arg3, long arg4, long arg5);
 
     static native int epoll_create1(int flags);
 

@@ -65,11 +65,20 @@ final class CgiHandler {
 
     private void run(Request request, Response response, ScriptLocator.Lookup lookup, GatewayLog log)
             throws IOException {
+        String id = gateway.openConnection();
+        try {
+            runScript(request, response, lookup, log, id);
+        } finally {
+            gateway.connectionEnded(id);
+        }
+    }
+
+    private void runScript(Request request, Response response, ScriptLocator.Lookup lookup, GatewayLog log, String id)
+            throws IOException {
         HandshakeInfo info = GrizzlyRequests.handshakeInfo(request.getRequest());
         String method = request.getMethod().getMethodString();
         long length = request.getContentLengthLong();
         String type = request.getContentType();
-        String id = gateway.nextId();
         Map<String, String> env = CgiEnvironment.build(info, method, length >= 0 ? Long.toString(length) : "",
                 type == null ? "" : type, lookup.route(), config, id,
                 CgiEnvironment.remoteHost(info.remoteAddr(), config.reverseLookup()));

@@ -4,6 +4,7 @@ import io.procsocket.config.Config;
 import io.procsocket.endpoint.EchoEndpoint;
 import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Gateway;
+import io.procsocket.process.OrphanReaper;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Binds and serves; throws if a port cannot be bound. */
     public static StandaloneServer start(Config config) throws IOException {
-        Gateway gateway = new Gateway(config);
+        // Standalone the JVM is ours, so it can be the subreaper of every program's descendants.
+        Gateway gateway = new Gateway(config, OrphanReaper.standalone(config.closeMs()));
         // Tyrus parses frames in this buffer, keeping a partial frame and appending the next socket read
         // to it: room for the largest allowed frame plus one whole read. With room for the frame alone,
         // messages under the limit sent back to back overflowed it and the connection died with 1011.

@@ -20,6 +20,37 @@ public final class Procs {
         }
     }
 
+    /** The parent's pid, or -1 if there is no such process. */
+    public static long parent(long pid) {
+        String[] f = fields(pid);
+        return f == null ? -1 : Long.parseLong(f[1]);
+    }
+
+    /** Start time in clock ticks since boot (with the pid it names one process), or -1 if there is none. */
+    public static long startTime(long pid) {
+        String[] f = fields(pid);
+        return f == null ? -1 : Long.parseLong(f[19]);
+    }
+
+    /**
+     * True once the process that had {@code startTime} (-1 if it was gone before it could be read) is reaped:
+     * no zombie left. Its pid may already be someone else's, hence the start time.
+     */
+    public static boolean reaped(long pid, long startTime) {
+        long now = startTime(pid);
+        return now == -1 || now != startTime;
+    }
+
+    /** Fields of /proc/PID/stat after the command name (state, ppid, pgrp, session, ...); null if none. */
+    private static String[] fields(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public static void awaitGone(long pid, Duration limit) {
         Bounded.await("pid " + pid + " gone", limit, () -> !running(pid));
     }
