@@ -151,10 +151,15 @@ public final class Gateway implements AutoCloseable {
      * the id and have left the program's process group are left running.
      */
     public String openConnection() {
-        long now = Instant.now().getEpochSecond() * 1_000_000_000L + Instant.now().getNano();
-        String id = Long.toString(LAST_ID.accumulateAndGet(now, (last, t) -> Math.max(last + 1, t)));
+        String id = nextId();
         orphans.opened(id);
         return id;
+    }
+
+    /** A connection id that starts no program (the echo endpoint's): unique, but nothing to watch for. */
+    public String nextId() {
+        long now = Instant.now().getEpochSecond() * 1_000_000_000L + Instant.now().getNano();
+        return Long.toString(LAST_ID.accumulateAndGet(now, (last, t) -> Math.max(last + 1, t)));
     }
 
     /** The connection is over (its program has exited or never started): end what it left outside its group. */
