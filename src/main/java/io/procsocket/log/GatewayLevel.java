@@ -18,6 +18,22 @@ public final class GatewayLevel extends Level {
         super(name, value);
     }
 
+    /**
+     * The websocketd level a library's record (Grizzly, Tyrus, the JDK) is shown and filtered at: websocketd has
+     * no WARNING, and a library's warnings (a reset connection, a bad frame) are news, not errors. SEVERE is
+     * ERROR, WARNING is INFO, anything finer is DEBUG; so --loglevel=error silences their warnings as websocketd
+     * would print nothing below ERROR.
+     */
+    public static Level forLibrary(Level level) {
+        int v = level.intValue();
+        return v >= Level.SEVERE.intValue() ? ERROR : v >= Level.WARNING.intValue() ? INFO : DEBUG;
+    }
+
+    /** The level a record is shown and filtered at: ours as they are, a library's through {@link #forLibrary}. */
+    public static Level effective(java.util.logging.LogRecord record) {
+        return GatewayLog.LOGGER_NAME.equals(record.getLoggerName()) ? record.getLevel() : forLibrary(record.getLevel());
+    }
+
     public static Level of(LogLevel level) {
         switch (level) {
             case DEBUG: return DEBUG;

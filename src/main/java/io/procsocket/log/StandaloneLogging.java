@@ -15,12 +15,14 @@ public final class StandaloneLogging {
     public static void install(LogLevel level, PrintStream out) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
+        Level threshold = GatewayLevel.of(level);
         Handler handler = new Handler() {
             private final WebsocketdFormatter formatter = new WebsocketdFormatter();
 
             @Override
             public void publish(LogRecord record) {
-                if (!isLoggable(record)) {
+                // Every record, a library's too, obeys --loglevel at the level it is shown at.
+                if (!isLoggable(record) || GatewayLevel.effective(record).intValue() < threshold.intValue()) {
                     return;
                 }
                 String line = formatter.format(record);
@@ -44,9 +46,10 @@ public final class StandaloneLogging {
         };
         handler.setLevel(Level.ALL);
         root.addHandler(new AsyncLogHandler(handler));
-        // Libraries only speak up when something is wrong; our own logger follows --loglevel.
-        root.setLevel(Level.WARNING);
-        GatewayLog.logger().setLevel(GatewayLevel.of(level));
+        // Libraries only speak up when something is wrong (WARNING, shown as INFO); our own logger follows
+        // --loglevel, and the handler holds theirs to it too.
+        root.setLevel(level == LogLevel.NONE ? Level.OFF : Level.WARNING);
+        GatewayLog.logger().setLevel(threshold);
         Logger.getLogger("org.glassfish").setLevel(level == LogLevel.NONE ? Level.OFF : Level.WARNING);
     }
 }

@@ -47,7 +47,7 @@ public final class WebsocketdFormatter extends Formatter {
             // A library's message may quote what a client sent (a bad header, a bad frame).
             message = LogText.text(message);
         }
-        String level = record.getLevel().getName();
+        String level = GatewayLevel.effective(record).getName();
         return String.format(Locale.ROOT, "%s | %-6s | %-10s | %s | %s%n",
                 RFC1123Z.format(Instant.ofEpochMilli(record.getMillis()).atZone(zone)),
                 level.length() > 6 ? level.substring(0, 6) : level, category, assoc, message);

@@ -86,7 +86,7 @@ public final class StandaloneServer implements AutoCloseable {
             container.addEndpoint(GatewayEndpoints.config(gateway));
             container.addEndpoint(EchoEndpoint.class);
             container.start("/", config.port());
-            http.start();
+            startListening(http, server.listeners);
             if (config.redirPort() != 0) {
                 server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port());
             }
@@ -100,6 +100,22 @@ public final class StandaloneServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * Binds every listener, and on failure says so in websocketd's words ({@code listen tcp 127.0.0.1:8080: bind:
+     * address already in use}; {@code :8080} for all interfaces), which scripts and supervisors grep for.
+     */
+    private static void startListening(HttpServer http, List<NetworkListener> listeners) throws IOException {
+        try {
+            http.start();
+        } catch (java.net.BindException e) {
+            NetworkListener failed = listeners.stream().filter(l -> !l.isStarted()).findFirst().orElse(listeners.get(0));
+            String host = failed.getHost();
+            String address = "0.0.0.0".equals(host) ? "" : host.contains(":") ? "[" + host + "]" : host;
+            String why = e.getMessage() == null ? "address already in use" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+            throw new IOException("listen tcp " + address + ":" + failed.getPort() + ": bind: " + why, e);
+        }
     }
 
     /**

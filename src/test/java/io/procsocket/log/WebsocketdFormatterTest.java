@@ -83,14 +83,20 @@ class WebsocketdFormatterTest {
     }
 
     @Test
-    void libraryRecordsUseTheirClassNameAsCategory() {
+    void libraryRecordsUseTheirClassNameAsCategoryAndWebsocketdsLevels() {
         LogRecord rec = new LogRecord(Level.SEVERE, "boom {0}");
         rec.setLoggerName("org.glassfish.grizzly.nio.SelectorRunner");
         rec.setParameters(new Object[] {"x"});
         rec.setInstant(WHEN);
         rec.setThrown(new IllegalStateException("why"));
-        assertEquals("Mon, 23 Nov 2026 22:00:00 +0000 | SEVERE | SelectorRunner |  | boom x: java.lang.IllegalStateException: why",
+        assertEquals("Mon, 23 Nov 2026 22:00:00 +0000 | ERROR  | SelectorRunner |  | boom x: java.lang.IllegalStateException: why",
                 new WebsocketdFormatter(ZoneOffset.UTC).format(rec).stripTrailing());
+        // websocketd has no WARNING: a library's warning is shown (and filtered) as INFO.
+        LogRecord warning = new LogRecord(Level.WARNING, "connection reset");
+        warning.setLoggerName("org.glassfish.tyrus.core.TyrusWebSocket");
+        warning.setInstant(WHEN);
+        assertEquals("Mon, 23 Nov 2026 22:00:00 +0000 | INFO   | TyrusWebSocket |  | connection reset",
+                new WebsocketdFormatter(ZoneOffset.UTC).format(warning).stripTrailing());
     }
 
     @Test
