@@ -50,6 +50,8 @@ final class LibC {
     private static final String GLIBC_SONAME = "libc.so.6";
     private static final String JNA_PLATFORM_PATH = "jna.platform.library.path";
     private static final NativeLibrary LIBRARY;
+    /** libffi's descriptor for this copy of JNA, closed on undeploy (see {@link FfiTrampolineFile}); may be null. */
+    private static final FfiTrampolineFile TRAMPOLINES;
 
     static {
         if (!Platform.isLinux() || !Platform.is64Bit()) {
@@ -63,7 +65,7 @@ final class LibC {
             System.setProperty(JNA_PLATFORM_PATH, "/usr/lib64:/lib64:/usr/lib:/lib");
         }
         LIBRARY = NativeLibrary.getInstance(GLIBC_SONAME);
-        Native.register(LibC.class, LIBRARY);
+        TRAMPOLINES = FfiTrampolineFile.openedBy(() -> Native.register(LibC.class, LIBRARY));
     }
 
     private LibC() { }
@@ -136,6 +138,9 @@ final class LibC {
      * more, so that nothing native or JNA-owned pins the application's class loader.
      */
     static void release() {
+        if (TRAMPOLINES != null) {
+            TRAMPOLINES.close();
+        }
         Native.unregister(LibC.class);
         LIBRARY.close();
         // Our own Memory is closed where it is used (the reactor's buffers when it stops, spawn's blocks
