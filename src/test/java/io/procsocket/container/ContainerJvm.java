@@ -82,6 +82,9 @@ abstract class ContainerJvm {
         return null;
     }
 
+    /** Whether the container runs in this JVM (embedded) rather than in a process of its own. */
+    abstract boolean isThisJvm();
+
     /** Web application class loaders alive after a full GC, descriptors and threads, now. */
     final Snapshot snapshot() {
         // The histogram first: from outside it is also what starts the JVM's attach listener (a thread and a
@@ -228,6 +231,11 @@ abstract class ContainerJvm {
         }
 
         @Override
+        boolean isThisJvm() {
+            return true;
+        }
+
+        @Override
         Object logMark() {
             return warnings.size();
         }
@@ -291,6 +299,11 @@ abstract class ContainerJvm {
                     .mapToLong(ProcessHandle::pid).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no running Tomcat with " + property));
             return new External(pid, base.resolve("logs"));
+        }
+
+        @Override
+        boolean isThisJvm() {
+            return false;
         }
 
         @Override
