@@ -1,5 +1,6 @@
 package io.procsocket.process;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
@@ -53,6 +54,8 @@ final class LibC {
     private static final String GLIBC_SONAME = "libc.so.6";
     private static final String JNA_PLATFORM_PATH = "jna.platform.library.path";
     private static final NativeLibrary LIBRARY;
+    /** libffi's descriptor for this copy of JNA, closed on undeploy (see {@link FfiTrampolineFile}); may be null. */
+    private static final FfiTrampolineFile TRAMPOLINES;
 
     static {
         if (!Platform.isLinux() || !Platform.is64Bit()) {
@@ -66,7 +69,7 @@ final class LibC {
             System.setProperty(JNA_PLATFORM_PATH, "/usr/lib64:/lib64:/usr/lib:/lib");
         }
         LIBRARY = NativeLibrary.getInstance(GLIBC_SONAME);
-        Native.register(LibC.class, LIBRARY);
+        TRAMPOLINES = FfiTrampolineFile.openedBy(() -> Native.register(LibC.class, LIBRARY));
     }
 
     private LibC() { }
@@ -141,12 +144,49 @@ final class LibC {
         return "error=" + errno + ", " + strerror(errno);
     }
 
+    /** JNA's cleaner thread: one per copy of JNA, started by its first Memory or NativeLibrary. */
+    private static final String JNA_CLEANER_CLASS = "com.sun.jna.internal.Cleaner$CleanerThread";
+    private static final long CLEANER_STOP_WAIT_MS = 2000;
+
     /**
-     * Lets go of the binding when a web application is undeployed, so that nothing native pins the
-     * application's class loader.
+     * Lets go of the binding when a web application is undeployed, once none of our threads runs any
+     * more, so that nothing native or JNA-owned pins the application's class loader.
      */
     static void release() {
+        if (TRAMPOLINES != null) {
+            TRAMPOLINES.close();
+        }
         Native.unregister(LibC.class);
-        LIBRARY.dispose();
+        LIBRARY.close();
+        // Our own Memory is closed where it is used (the reactor's buffers when it stops, spawn's blocks
+        // at once); this frees whatever this copy of JNA still has, so nothing is left for its cleaner.
+        Memory.disposeAll();
+        stopCleanerThread();
+    }
+
+    /**
+     * Ends the "JNA Cleaner" thread of the JNA copy in this web application. It was started by our
+     * class loader's JNA, so it runs our classes and carries our class loader as its context: while it
+     * lives, the loader cannot be collected, and the container reports the thread as one we failed to
+     * stop. It would end by itself only 30 s after its last registration was cleaned (JNA 5's
+     * CLEANER_LINGER_TIME), long after the container has checked, and with redeploys inside those 30 s
+     * each copy of the web application stays. Everything it watched is freed above, so there is nothing
+     * left for it to do, and its loop ends at an interrupt (JNA's own way to stop it at shutdown). The
+     * cleaner of another copy of JNA (the container's, another web application's) is another class and
+     * stays.
+     */
+    private static void stopCleanerThread() {
+        ClassLoader ours = Native.class.getClassLoader();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getClass().getName().equals(JNA_CLEANER_CLASS) && t.getClass().getClassLoader() == ours) {
+                t.interrupt();
+                try {
+                    t.join(CLEANER_STOP_WAIT_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }

@@ -147,6 +147,11 @@ public final class PipeReactor implements AutoCloseable {
             registrations.clear();
             LibC.close(wakeFd);
             LibC.close(epfd);
+            // Freed now rather than whenever JNA's cleaner sees them collected: in a servlet container
+            // that thread must have nothing left to clean when the application is undeployed
+            // (LibC.release). Only this thread uses them, and it is done.
+            readBuffer.close();
+            events.close();
         }
     }
 

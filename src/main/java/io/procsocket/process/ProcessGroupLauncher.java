@@ -1,7 +1,7 @@
 package io.procsocket.process;
 
 import com.sun.jna.Memory;
-import com.sun.jna.StringArray;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -84,9 +84,10 @@ public final class ProcessGroupLauncher {
                 check("setflags", LibC.posix_spawnattr_setflags(attr,
                         (short) (LibC.POSIX_SPAWN_SETSID | LibC.POSIX_SPAWN_SETSIGMASK)));
                 int[] pid = new int[1];
-                int rc = LibC.posix_spawnp(pid, argv[0], actions, attr,
-                        new StringArray(argv, StandardCharsets.UTF_8.name()),
-                        new StringArray(envp, StandardCharsets.UTF_8.name()));
+                int rc;
+                try (Memory args = cStrings(argv); Memory env = cStrings(envp)) {
+                    rc = LibC.posix_spawnp(pid, argv[0], actions, attr, args, env);
+                }
                 if (rc != 0) {
                     // The same words as ProcessBuilder's failure, which websocketd users' logs were matched on.
                     throw new LaunchFailure("Cannot run program \"" + argv[0] + "\"", rc);
@@ -97,6 +98,33 @@ public final class ProcessGroupLauncher {
                 LibC.posix_spawnattr_destroy(attr);
             }
         }
+    }
+
+    /**
+     * A NULL-terminated {@code char *[]} of UTF-8 strings in one block: the pointers, then the strings.
+     * posix_spawn has copied them into the child when it returns, so the caller frees the block at once.
+     * (JNA's StringArray would leave one block per string for JNA's cleaner thread to free after a garbage
+     * collection, and in a servlet container that thread must have nothing left when we are undeployed.)
+     */
+    private static Memory cStrings(String[] strings) {
+        byte[][] bytes = new byte[strings.length][];
+        long table = (strings.length + 1L) * Long.BYTES;
+        long size = table;
+        for (int i = 0; i < strings.length; i++) {
+            bytes[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+            size += bytes[i].length + 1;
+        }
+        Memory block = new Memory(size);
+        long base = Pointer.nativeValue(block);
+        long at = table;
+        for (int i = 0; i < strings.length; i++) {
+            block.setLong((long) i * Long.BYTES, base + at);
+            block.write(at, bytes[i], 0, bytes[i].length);
+            block.setByte(at + bytes[i].length, (byte) 0);
+            at += bytes[i].length + 1;
+        }
+        block.setLong((long) strings.length * Long.BYTES, 0);
+        return block;
     }
 
     private static int[] pipe() throws IOException {

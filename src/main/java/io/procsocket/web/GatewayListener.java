@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Starts and stops the gateway with the web application (declared in WEB-INF/web.xml). Reads the
@@ -39,6 +41,9 @@ public final class GatewayListener implements ServletContextListener {
      * is not kept alive by the JVM's hook list.
      */
     private Thread shutdownHook;
+    /** The level we gave our logger, and the one it had before (see {@link #restoreLevel()}). */
+    private Level levelOurs;
+    private Level levelBefore;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -63,7 +68,9 @@ public final class GatewayListener implements ServletContextListener {
                 stopLogging();
                 throw new IllegalStateException("procsocket: bad " + source.name() + ": " + e.getMessage());
             }
-            GatewayLog.logger().setLevel(GatewayLevel.of(config.logLevel()));
+            levelBefore = GatewayLog.logger().getLevel();
+            levelOurs = GatewayLevel.of(config.logLevel());
+            GatewayLog.logger().setLevel(levelOurs);
             gateway = new Gateway(config);
             try {
                 gateway.awaitProcessLayer();
@@ -72,6 +79,7 @@ public final class GatewayListener implements ServletContextListener {
                 log.fatal("server", "Refusing to deploy: %s", e.getMessage());
                 gateway.close();
                 gateway = null;
+                restoreLevel();
                 stopLogging();
                 throw new IllegalStateException("procsocket: " + e.getMessage(), e);
             }
@@ -119,12 +127,29 @@ public final class GatewayListener implements ServletContextListener {
             gateway = null;
         }
         stopLogging();
-        if (!jvmExiting) {
-            WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS);
-            if (hadGateway) {
-                Signals.release();
-            }
+        // Letting go of JNA while one of our threads may still be in a libc call or reading a buffer would
+        // crash the container; a thread that did not stop leaks the class loader instead.
+        if (!jvmExiting && WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS) && hadGateway) {
+            Signals.release();
         }
+        restoreLevel();
+    }
+
+    /**
+     * Takes our level object back out of the container's logger. A logger belongs to the container's
+     * LogManager, not to us (Tomcat's ClassLoaderLogManager keeps it in a map it only lets go of once our
+     * class loader is collected), and a {@link GatewayLevel} set on it is an instance of one of our
+     * classes: left there, it kept every undeployed copy of the web application alive. The level before
+     * ours comes back if it was a JDK one; another deployment's (copies sharing one logger, as in Payara)
+     * would pin that deployment in turn, so then none. A level someone set since is left alone.
+     */
+    private void restoreLevel() {
+        Logger logger = GatewayLog.logger();
+        if (levelOurs != null && logger.getLevel() == levelOurs) {
+            logger.setLevel(levelBefore == null || levelBefore.getClass() == Level.class ? levelBefore : null);
+        }
+        levelOurs = null;
+        levelBefore = null;
     }
 
     /** The log's writer thread is ours: stopped with the application (after its last line), or the container warns. */

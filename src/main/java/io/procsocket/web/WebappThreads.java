@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 final class WebappThreads {
     private WebappThreads() { }
 
-    static void joinOwn(long seconds) {
+    /** True once every such thread has ended; false if one is still alive after {@code seconds}. */
+    static boolean joinOwn(long seconds) {
         ClassLoader ours = WebappThreads.class.getClassLoader();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -19,15 +20,18 @@ final class WebappThreads {
                 continue;
             }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                return;
-            }
             try {
-                t.join(left);
+                if (left > 0) {
+                    t.join(left);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
+            }
+            if (t.isAlive()) {
+                return false;
             }
         }
+        return true;
     }
 }
