@@ -124,6 +124,18 @@ public record Config(
         passEnv = List.copyOf(passEnv);
     }
 
+    /** The least bound on a stdout line sent as one text message: websocketd sends 16 MiB lines whole. */
+    public static final int MIN_LINE_SIZE = 16 << 20;
+
+    /**
+     * Longest stdout line sent as one text message; longer ones go out in pieces (and are logged). 16 MiB, or
+     * --maxframesize when that is larger, so a program answering a message with one as large fits. It is
+     * also what one connection may buffer of a line in the making.
+     */
+    public int maxLineSize() {
+        return Math.max(MIN_LINE_SIZE, maxFrameSize);
+    }
+
     public boolean usingScriptDir() {
         return scriptDir != null;
     }

@@ -38,10 +38,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client fills the pipe and the child blocks; nothing piles up in memory, and no thread waits).
  */
 final class ProcessConnection {
-    /** The largest --binary chunk: one read of stdout, as before the reactor. */
-    private static final int BINARY_CHUNK = 8192;
-    /** Text lines longer than this go out in pieces rather than growing a buffer without limit. */
-    private static final int MAX_LINE = 1 << 20;
+    /**
+     * The largest --binary message: one read of stdout, as websocketd reads it (a 64 KiB buffer), so a 10,000-byte
+     * echo through cat is one message and 100,000 bytes are two. At most one is in flight per connection.
+     */
+    private static final int BINARY_CHUNK = 64 * 1024;
+    /** stderr lines longer than this go to the log (and --passstderr) in pieces: a log line, not a document. */
+    private static final int MAX_STDERR_LINE = 1 << 20;
     /** How long an exited child's stdout may stay open (held by a grandchild) before the group is ended. */
     private static final long EXIT_GRACE_MS = 100;
     /**
@@ -68,8 +71,8 @@ final class ProcessConnection {
     private final AtomicBoolean clientOpen = new AtomicBoolean(true);
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
-    private final LineSplitter stdoutLines = new LineSplitter(MAX_LINE);
-    private final LineSplitter stderrLines = new LineSplitter(MAX_LINE);
+    private final LineSplitter stdoutLines;
+    private final LineSplitter stderrLines = new LineSplitter(MAX_STDERR_LINE);
     private GatewayLog log;
     private ChildProcess child;
     private SendQueue sends;
@@ -82,6 +85,7 @@ final class ProcessConnection {
         this.pending = pending;
         this.request = pending.request();
         this.config = gateway.config();
+        this.stdoutLines = new LineSplitter(config.maxLineSize());
         this.id = gateway.openConnection();
         String origin = request.header("Origin");
         this.log = GatewayLog.root()
@@ -271,7 +275,12 @@ final class ProcessConnection {
         } else if (config.binary()) {
             deliver(new StdoutChunk(ByteBuffer.wrap(Arrays.copyOf(reactor.bytes(), n))), stdout::rearm);
         } else {
+            long cutBefore = stdoutLines.cutLines();
             stdoutLines.feed(reactor.bytes(), 0, n, text -> deliver(stdoutMessage(text), null));
+            if (stdoutLines.cutLines() != cutBefore) {
+                log.info("process", "stdout line longer than %d bytes sent in pieces (raise --maxframesize to "
+                        + "send longer lines whole)", config.maxLineSize());
+            }
             // Read more only once all of this has gone out: the client's pace is the child's pace.
             deliver(null, stdout::rearm);
         }

@@ -91,13 +91,19 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Decides, before any upgrade, whether this request gets a process (or the echo endpoint). Both front
-     * doors call this, so standalone and in-container behaviour cannot drift apart. In websocketd's order
-     * after the handshake itself is checked: --maxforks (429), the route (404/403), the Origin (403). The
+     * doors call this, so standalone and in-container behaviour cannot drift apart. A path that is not
+     * clean is redirected first (301, as websocketd's Go server does); then, in websocketd's order after the
+     * handshake itself is checked: --maxforks (429), the route (404/403), the Origin (403). The
      * slot is taken here, before the upgrade, so concurrent upgrades never exceed --maxforks; the ticket
      * holds it until the endpoint claims it, and gives it back if the upgrade never completes.
      */
     public Admission admit(HandshakeInfo request) {
         GatewayLog log = GatewayLog.root().with("url", request.logUrl()).with("remote", request.remoteAddr());
+        Refusal moved = CleanPath.redirect(request.contextPath(), request.path(), request.rawQuery());
+        if (moved != null) {
+            log.access("http", "REDIRECT to %s (path cleaned)", moved.headers().get(0).value());
+            return Admission.refused(moved);
+        }
         HandshakeCheck.Failure bad = HandshakeCheck.check(request);
         if (bad != null) {
             log.access("http", "BAD HANDSHAKE (%d): %s", bad.refusal().status(), bad.reason());

@@ -10,7 +10,8 @@ import java.util.List;
  * segment that is a file is the script (SCRIPT_NAME), the rest is PATH_INFO. Folders, {@code /} and
  * missing files are 404; anything that would leave the folder is 404 too (nothing is served there).
  * A file that is not executable is 403: it exists but may not be run, and saying so before the
- * upgrade is better than websocketd, which upgrades and then drops the connection.
+ * upgrade is better than websocketd, which upgrades and then drops the connection. A script reached through
+ * a symlink inside the folder runs under the link's path.
  */
 public final class ScriptLocator {
     /** A lookup's outcome: a route, or a refusal. */
@@ -58,7 +59,10 @@ public final class ScriptLocator {
                 pathInfo = "/" + String.join("/", segments.subList(i + 1, segments.size()))
                         + (decodedPath.endsWith("/") ? "/" : "");
             }
-            return Lookup.of(new Route(List.of(real.toString()), scriptName, pathInfo, real.toString()));
+            // The path as the request named it, links and all, is the program's argv[0] and PATH_TRANSLATED, as
+            // websocketd runs it (scripts reached through a link dispatch on $0); containment was decided on
+            // the real path above.
+            return Lookup.of(new Route(List.of(current.toString()), scriptName, pathInfo, current.toString()));
         }
         return Lookup.refused(Refusal.NOT_FOUND);
     }

@@ -16,6 +16,9 @@ public final class LineSplitter {
     private final int maxLineBytes;
     private byte[] pending;
     private int length;
+    /** Whether the line in the making has been cut already, and how many lines were. */
+    private boolean cutting;
+    private long cutLines;
 
     public LineSplitter(int maxLineBytes) {
         if (maxLineBytes < 4) {
@@ -41,6 +44,18 @@ public final class LineSplitter {
         splitter.finish(lines);
     }
 
+    /** How many lines were longer than the limit and went out in pieces. */
+    public long cutLines() {
+        return cutLines;
+    }
+
+    private void cutOne() {
+        if (!cutting) {
+            cutting = true;
+            cutLines++;
+        }
+    }
+
     /** Feeds bytes just read; calls {@code lines} once for every complete (or over-long) line. */
     public void feed(byte[] buf, int off, int len, Consumer<String> lines) {
         int start = off;
@@ -63,6 +78,7 @@ public final class LineSplitter {
                     length = 0;
                 }
                 start = i + 1;
+                cutting = false;
             }
         }
         if (start < end) {
@@ -79,10 +95,12 @@ public final class LineSplitter {
             lines.accept(new String(pending, 0, length, StandardCharsets.UTF_8));
             length = 0;
         }
+        cutting = false;
     }
 
     private void emitChunks(byte[] buf, int from, int to, Consumer<String> lines) {
         while (to - from > maxLineBytes) {
+            cutOne();
             int cut = characterBoundary(buf, from, from + maxLineBytes);
             lines.accept(new String(buf, from, cut - from, StandardCharsets.UTF_8));
             from = cut;
@@ -110,6 +128,7 @@ public final class LineSplitter {
 
     /** Sends the first piece (at most {@code maxLineBytes}, whole characters) of an over-long line. */
     private void cut(Consumer<String> lines) {
+        cutOne();
         int cut = characterBoundary(pending, 0, maxLineBytes);
         lines.accept(new String(pending, 0, cut, StandardCharsets.UTF_8));
         System.arraycopy(pending, cut, pending, 0, length - cut);

@@ -2,7 +2,9 @@ package io.procsocket.server;
 
 import io.procsocket.config.Config;
 import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.CleanPath;
 import io.procsocket.gateway.HostHeader;
+import io.procsocket.gateway.Refusal;
 import io.procsocket.gateway.UriPaths;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.web.ConsolePage;
@@ -16,13 +18,13 @@ import org.glassfish.grizzly.http.server.Response;
  */
 final class PlainHttpHandler extends HttpHandler {
     private final Config config;
-    private final byte[] console;
+    private final boolean console;
     private final CgiHandler cgi;
     private final StaticFiles files;
 
     PlainHttpHandler(Gateway gateway) {
         this.config = gateway.config();
-        this.console = config.devConsole() ? ConsolePage.bytes() : null;
+        this.console = config.devConsole();
         this.cgi = config.cgiDir() == null ? null : new CgiHandler(gateway);
         this.files = config.staticDir() == null ? null : new StaticFiles(config.staticDir());
     }
@@ -46,21 +48,30 @@ final class PlainHttpHandler extends HttpHandler {
             text(response, 400, "400 Bad Request: " + badHost + "\n");
             return;
         }
-        if (console != null) {
+        String path = UriPaths.decode(uri);
+        if (path == null || !path.startsWith("/")) {
+            log.access("http", "BAD REQUEST");
+            text(response, 400, "400 Bad Request\n");
+            return;
+        }
+        Refusal moved = CleanPath.redirect("", path, query);
+        if (moved != null) {
+            String location = moved.headers().get(0).value();
+            log.access("http", "REDIRECT to %s (path cleaned)", location);
+            response.setHeader("Location", location);
+            text(response, 301, moved.body());
+            return;
+        }
+        if (console) {
             log.access("http", "DEVCONSOLE");
+            byte[] page = ConsolePage.render(request.isSecure(), host, uri + (query == null ? "" : "?" + query));
             response.setStatus(200);
             response.setContentType("text/html; charset=utf-8");
             for (Config.Header h : ConsolePage.HEADERS) {
                 response.setHeader(h.name(), h.value());
             }
-            response.setContentLength(console.length);
-            response.getOutputStream().write(console);
-            return;
-        }
-        String path = UriPaths.decode(uri);
-        if (path == null || !path.startsWith("/")) {
-            log.access("http", "BAD REQUEST");
-            text(response, 400, "400 Bad Request\n");
+            response.setContentLength(page.length);
+            response.getOutputStream().write(page);
             return;
         }
         if (cgi != null && cgi.serve(request, response, path, log)) {

@@ -2,6 +2,7 @@ package io.procsocket.server;
 
 import io.procsocket.gateway.ContainedPaths;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.web.Html;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -53,7 +53,7 @@ public final class GatewayListener implements ServletContextListener {
         GatewayLog log = GatewayLog.root().with("context", context.getContextPath());
         ContainerArgs.Source source = ContainerArgs.find(context.getInitParameter(ContainerArgs.CONTEXT_PARAM),
                 System.getProperty(ContainerArgs.SYSTEM_PROPERTY), System.getenv(ContainerArgs.ENVIRONMENT_VARIABLE));
-        byte[] console = null;
+        boolean console = false;
         ServerEndpointConfig endpoint = null;
         if (source == null) {
             log.info("server", "Not configured: upgrades are refused with 503 until %s, system property %s or "
@@ -94,7 +94,7 @@ public final class GatewayListener implements ServletContextListener {
             shutdownHook = new Thread(gateway::close, "procsocket-shutdown" + context.getContextPath().replace('/', '-'));
             Runtime.getRuntime().addShutdownHook(shutdownHook);
             if (config.devConsole()) {
-                console = ConsolePage.bytes();
+                console = ConsolePage.inBuild();
             }
             log.info("server", "Serving using the container's WebSocket implementation, command '%s' (from %s)",
                     config.commandLabel(), source.name());

@@ -35,9 +35,9 @@ final class UpgradeFilter extends HttpFilter {
     /** Null when the WAR was deployed without configuration. */
     private final transient Gateway gateway;
     private final transient ServerEndpointConfig endpoint;
-    private final transient byte[] console;
+    private final boolean console;
 
-    UpgradeFilter(Gateway gateway, ServerEndpointConfig endpoint, byte[] console) {
+    UpgradeFilter(Gateway gateway, ServerEndpointConfig endpoint, boolean console) {
         this.gateway = gateway;
         this.endpoint = endpoint;
         this.console = console;
@@ -58,7 +58,7 @@ final class UpgradeFilter extends HttpFilter {
             return;
         }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            if (console != null && "GET".equals(request.getMethod())) {
+            if (console && "GET".equals(request.getMethod())) {
                 serveConsole(request, response);
                 return;
             }
@@ -110,8 +110,11 @@ final class UpgradeFilter extends HttpFilter {
         for (Config.Header h : ConsolePage.HEADERS) {
             response.setHeader(h.name(), h.value());
         }
-        response.setContentLength(console.length);
-        response.getOutputStream().write(console);
+        String host = request.getHeader("Host");
+        byte[] page = ConsolePage.render(request.isSecure(), host == null ? "" : host,
+                request.getRequestURI() + (query == null ? "" : "?" + query));
+        response.setContentLength(page.length);
+        response.getOutputStream().write(page);
     }
 
     private static void refuse(HttpServletResponse response, Refusal refusal) throws IOException {

@@ -35,9 +35,14 @@ class EchoEndpointAdmissionTest {
         Path script = TesterScripts.sh(dir, "mark.sh", "echo x >> '" + started + "'; exec cat");
         try (TesterServer server = TesterServer.start(script.toString())) {
             for (String path : new String[] {"/.procsocket/echo", "/%2Eprocsocket/echo", "/%2eprocsocket/echo",
-                    "/.procsocket%2Fecho", "//.procsocket/echo", "/x/..%2F.procsocket/echo", "/.procsocket/gateway/abc",
-                    "/.procsocket/echo-session/abc", "/.procsocket/"}) {
+                    "/.procsocket%2Fecho", "/.procsocket/gateway/abc", "/.procsocket/echo-session/abc", "/.procsocket/"}) {
                 assertEquals(404, RawHttp.upgrade(server.port(), path, "").status(), path);
+            }
+            // Unclean spellings are first redirected to the clean one (as websocketd's Go server does), which is 404.
+            for (String path : new String[] {"//.procsocket/echo", "/x/..%2F.procsocket/echo", "/./.procsocket/echo"}) {
+                RawHttp.Reply moved = RawHttp.upgrade(server.port(), path, "");
+                assertEquals(301, moved.status(), path);
+                assertEquals("/.procsocket/echo", moved.header("Location"), path);
             }
             assertFalse(Files.exists(started), "a reserved path reached the program");
             Bounded.noChildrenLeft(server.gateway());

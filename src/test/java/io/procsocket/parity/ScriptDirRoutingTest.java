@@ -34,6 +34,9 @@ class ScriptDirRoutingTest {
         TesterScripts.sh(tmp, "outside.sh", "touch '" + marker + "'; echo escaped");
         Files.createSymbolicLink(dir.resolve("link.sh"), tmp.resolve("outside.sh"));
         Files.createSymbolicLink(dir.resolve("linkdir"), tmp);
+        Files.createDirectories(dir.resolve("real"));
+        TesterScripts.sh(dir.resolve("real"), "tool.sh", "echo \"$0|$PATH_TRANSLATED|$SCRIPT_NAME\"");
+        Files.createSymbolicLink(dir.resolve("alias.sh"), Path.of("real/tool.sh"));
         server = TesterServer.start("--dir=" + dir);
     }
 
@@ -76,6 +79,15 @@ class ScriptDirRoutingTest {
             assertFalse(status == 101, target + " was upgraded");
         }
         assertFalse(Files.exists(marker), "a script outside --dir ran");
+    }
+
+    @Test
+    void aScriptReachedThroughASymlinkInsideDirRunsUnderTheLinksPath() throws Exception {
+        // websocketd runs it as the link, so a script that dispatches on $0 sees the name it was called by.
+        EventSocket ws = EventSocket.connect(server.ws("/alias.sh"));
+        Path link = dir.toRealPath().resolve("alias.sh");
+        assertEquals(link + "|" + link + "|/alias.sh", ws.nextText());
+        assertEquals(1000, ws.awaitClose().getCloseCode().getCode());
     }
 
     @Test

@@ -25,6 +25,12 @@ import org.glassfish.tyrus.client.ClientManager;
 public final class EventSocket extends Endpoint {
     public static final Duration WAIT = Duration.ofSeconds(10);
     private static final ClientManager CLIENT = ClientManager.createClient();
+    /** Largest message a test receives; Tyrus's client refuses frames over 4 MiB unless told otherwise. */
+    public static final int MAX_MESSAGE = 64 << 20;
+
+    static {
+        CLIENT.getProperties().put(org.glassfish.tyrus.client.ClientProperties.INCOMING_BUFFER_SIZE, MAX_MESSAGE + 64);
+    }
 
     private final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -51,8 +57,8 @@ public final class EventSocket extends Endpoint {
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         this.session = session;
-        session.setMaxTextMessageBufferSize(64 << 20);
-        session.setMaxBinaryMessageBufferSize(64 << 20);
+        session.setMaxTextMessageBufferSize(MAX_MESSAGE);
+        session.setMaxBinaryMessageBufferSize(MAX_MESSAGE);
         // Negative, not the default 0: for 0 Tyrus schedules an idle check on the client container's executor
         // at every send, and that executor shuts down whenever the client has no session left, so a send
         // racing that shutdown failed with RejectedExecutionException (seen in LimitsTest).

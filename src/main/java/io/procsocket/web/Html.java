@@ -1,10 +1,10 @@
-package io.procsocket.server;
+package io.procsocket.web;
 
 /** HTML escaping for the few places the server writes request-derived text into a page. */
-final class Html {
+public final class Html {
     private Html() { }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
