@@ -125,10 +125,10 @@ public final class CommandLine {
 
     private static Config build(Map<String, String> values, Map<String, List<String>> lists, List<String> rest,
                                 Map<String, String> environment, Path workingDir) throws UsageException {
-        if (values.containsKey("unixsocket")) {
-            throw new UsageException("--unixsocket is not supported: Grizzly's TCP transport cannot listen on a Unix "
-                    + "socket; use --address=127.0.0.1 behind a proxy instead");
-        }
+        Path unixSocket = values.containsKey("unixsocket")
+                ? Validators.unixSocket(values.get("unixsocket"), workingDir) : null;
+        // websocketd: --unixsocket alone listens on the socket only; with --port or --address, on both.
+        boolean listenTcp = unixSocket == null || values.containsKey("port") || lists.containsKey("address");
         boolean ssl = isTrue(values, "ssl");
         Config.Tls tls = tls(values, ssl, workingDir);
         int port = values.containsKey("port") ? Validators.port("port", values.get("port"))
@@ -193,7 +193,8 @@ public final class CommandLine {
 
         return new Config(port, addresses, command, scriptDir, binary, passEnv, closeMs, maxForks, maxFrame, level,
                 devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
-                isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs);
+                isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs,
+                unixSocket, listenTcp);
     }
 
     /** websocketd's rules: --ssl needs both --sslcert and --sslkey; no --ssl* file without --ssl. */

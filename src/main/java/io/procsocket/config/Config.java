@@ -34,6 +34,9 @@ import java.util.List;
  *                         sent); 0 = no limit (standalone only)
  * @param messageTimeoutMs --messagetimeoutms: how long a WebSocket message that has begun may go without
  *                         receiving more of its bytes; 0 = no limit (standalone only)
+ * @param unixSocket    --unixsocket: a Unix domain socket to listen on as well, or null (standalone only)
+ * @param listenTcp     whether to listen on TCP: always, unless --unixsocket was given without --port or
+ *                      --address
  */
 public record Config(
         int port,
@@ -58,7 +61,9 @@ public record Config(
         boolean reverseLookup,
         boolean echoEndpoint,
         long headerTimeoutMs,
-        long messageTimeoutMs) {
+        long messageTimeoutMs,
+        Path unixSocket,
+        boolean listenTcp) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;

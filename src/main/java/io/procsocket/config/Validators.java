@@ -123,4 +123,25 @@ public final class Validators {
             throw new UsageException("--" + flag + " takes a whole number, got " + value);
         }
     }
+
+    /**
+     * A Unix socket path: not empty, its folder there, and short enough for sun_path (108 bytes with the NUL),
+     * which the kernel would otherwise refuse only at bind time.
+     */
+    public static java.nio.file.Path unixSocket(String value, java.nio.file.Path workingDir) throws UsageException {
+        if (value.isEmpty()) {
+            throw new UsageException("--unixsocket must not be empty");
+        }
+        java.nio.file.Path p = workingDir.resolve(value).toAbsolutePath().normalize();
+        if (p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            throw new UsageException("--unixsocket: path longer than 107 bytes, which a Unix socket cannot have: " + value);
+        }
+        if (p.getParent() == null || !java.nio.file.Files.isDirectory(p.getParent())) {
+            throw new UsageException("--unixsocket: no such directory for the socket: " + value);
+        }
+        if (java.nio.file.Files.isDirectory(p)) {
+            throw new UsageException("--unixsocket: is a directory: " + value);
+        }
+        return p;
+    }
 }

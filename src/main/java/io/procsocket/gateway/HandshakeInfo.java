@@ -12,8 +12,8 @@ import java.util.Map;
  * @param rawQuery    the query string as sent, without '?', or ""
  * @param contextPath "" standalone, the web application's context path in a container
  * @param headers     request headers in arrival order, names as sent
- * @param remoteAddr  peer IP address
- * @param remotePort  peer port
+ * @param remoteAddr  peer IP address; {@link #UNKNOWN_HOST} on a Unix socket
+ * @param remotePort  peer port; -1 on a Unix socket
  * @param secure      whether the request came over TLS
  * @param method      the request method as sent
  * @param protocol    the HTTP version as sent ("HTTP/1.1")
@@ -29,6 +29,9 @@ public record HandshakeInfo(
         boolean secure,
         String method,
         String protocol) {
+
+    /** websocketd's REMOTE_ADDR and REMOTE_HOST for a peer on a Unix socket, which has no address. */
+    public static final String UNKNOWN_HOST = "unknown_host";
 
     public HandshakeInfo {
         headers = List.copyOf(headers);

@@ -64,7 +64,9 @@ public final class Main {
             log.fatal("server", "Can't start server: %s", e.getMessage() == null ? e.toString() : e.getMessage());
             return EXIT_CANNOT_START;
         }
-        if (config.servesWebSockets()) {
+        if (config.usingScriptDir()) {
+            log.info("server", "Serving from directory      : %s", config.scriptDir());
+        } else if (config.servesWebSockets()) {
             log.info("server", "Serving using application   : %s", config.commandLabel());
         }
         if (config.staticDir() != null) {
@@ -77,8 +79,16 @@ public final class Main {
         for (int port : server.ports()) {
             String host = config.addresses().isEmpty() ? hostname() : config.addresses().get(i);
             i++;
-            log.info("server", "Starting WebSocket server   : %s://%s:%d/", config.secure() ? "wss" : "ws",
-                    host.contains(":") ? "[" + host + "]" : host, port);
+            String hostPort = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            log.info("server", "Starting WebSocket server   : %s://%s/", config.secure() ? "wss" : "ws", hostPort);
+            if (config.devConsole()) {
+                log.info("server", "Developer console enabled   : %s://%s/", config.secure() ? "https" : "http", hostPort);
+            } else if (config.staticDir() != null || config.cgiDir() != null) {
+                log.info("server", "Serving CGI or static files : %s://%s/", config.secure() ? "https" : "http", hostPort);
+            }
+        }
+        if (server.unixSocket() != null) {
+            log.info("server", "Starting WebSocket server   : unix:%s", server.unixSocket());
         }
         if (server.redirectPort() > 0) {
             log.info("server", "Redirecting plain HTTP      : port %d -> %s port %d", server.redirectPort(),

@@ -41,7 +41,7 @@ public final class CgiEnvironment {
         env.put("SERVER_NAME", hostPort[0]);
         env.put("SERVER_PORT", hostPort[1]);
         env.put("REMOTE_ADDR", request.remoteAddr());
-        env.put("REMOTE_PORT", Integer.toString(request.remotePort()));
+        env.put("REMOTE_PORT", request.remotePort() < 0 ? "" : Integer.toString(request.remotePort()));
         env.put("REMOTE_HOST", remoteHost);
         env.put("SCRIPT_NAME", request.contextPath() + route.scriptName());
         env.put("PATH_INFO", route.pathInfo());
@@ -78,7 +78,7 @@ public final class CgiEnvironment {
      * again when the lookup finds nothing). The lookup blocks, which is why it is opt-in, as in websocketd.
      */
     public static String remoteHost(String remoteAddr, boolean reverseLookup) {
-        if (!reverseLookup) {
+        if (!reverseLookup || HandshakeInfo.UNKNOWN_HOST.equals(remoteAddr)) {
             return remoteAddr;
         }
         try {

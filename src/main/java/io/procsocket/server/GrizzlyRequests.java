@@ -1,6 +1,7 @@
 package io.procsocket.server;
 
 import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.gateway.Ipv6Text;
 import io.procsocket.gateway.UriPaths;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -12,6 +13,12 @@ import org.glassfish.grizzly.http.util.MimeHeaders;
 /** Grizzly's request packet to the container-neutral {@link HandshakeInfo}. */
 final class GrizzlyRequests {
     private GrizzlyRequests() { }
+
+    /** The peer's address as websocketd writes it: canonical IPv6, and "unknown_host" on a Unix socket. */
+    static String remoteAddr(HttpRequestPacket request) {
+        return UnixConnection.isUnix(request.getConnection()) ? HandshakeInfo.UNKNOWN_HOST
+                : Ipv6Text.canonical(request.getRemoteAddress());
+    }
 
     /** Request headers in arrival order, names as sent, repeated ones repeated. */
     static List<Map.Entry<String, String>> headers(HttpRequestPacket request) {
@@ -33,7 +40,8 @@ final class GrizzlyRequests {
         String query = request.getQueryString();
         String requestUri = query == null ? rawPath : rawPath + "?" + query;
         return new HandshakeInfo(requestUri, path, query == null ? "" : query, "", headers(request),
-                request.getRemoteAddress(), request.getRemotePort(), request.isSecure(),
+                remoteAddr(request), UnixConnection.isUnix(request.getConnection()) ? -1 : request.getRemotePort(),
+                request.isSecure(),
                 request.getMethod().getMethodString(), request.getProtocolString());
     }
 }

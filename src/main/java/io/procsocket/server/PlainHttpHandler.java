@@ -39,7 +39,7 @@ final class PlainHttpHandler extends HttpHandler {
         GatewayLog log = GatewayLog.root()
                 .with("url", (request.isSecure() ? "https://" : "http://") + (host == null ? "" : host) + uri
                         + (query == null ? "" : "?" + query))
-                .with("remote", request.getRemoteAddr());
+                .with("remote", GrizzlyRequests.remoteAddr(request.getRequest()));
         String badHost = HostHeader.problem(GrizzlyRequests.headers(request.getRequest()),
                 request.getProtocol().getProtocolString());
         if (badHost != null) {

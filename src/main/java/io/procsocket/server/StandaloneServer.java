@@ -34,6 +34,8 @@ public final class StandaloneServer implements AutoCloseable {
     private final HttpServer http;
     private final StandaloneWebSocketContainer container;
     private final List<NetworkListener> listeners = new ArrayList<>();
+    /** --unixsocket's listener, or null. */
+    private UnixSocketListener unix;
     /** --redirport: its own server, because Grizzly handlers are per server, not per listener. */
     private HttpServer redirect;
 
@@ -66,9 +68,17 @@ public final class StandaloneServer implements AutoCloseable {
             boolean mutual = config.tls().clientCa() != null;
             tls = new SSLEngineConfigurator(TlsContexts.build(config.tls()), false, mutual, false);
         }
-        int i = 0;
-        for (String host : hosts) {
-            NetworkListener listener = new NetworkListener("procsocket-" + i++, host, config.port());
+        List<NetworkListener> all = new ArrayList<>();
+        if (config.listenTcp()) {
+            int i = 0;
+            for (String host : hosts) {
+                all.add(new NetworkListener("procsocket-" + i++, host, config.port()));
+            }
+        }
+        if (config.unixSocket() != null) {
+            all.add(new UnixSocketListener("procsocket-unix", config.unixSocket()));
+        }
+        for (NetworkListener listener : all) {
             configureTransport(listener.getTransport(), config);
             // WebSocket sessions live as long as their process; Grizzly must not time them out.
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
@@ -79,14 +89,18 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(new WebSocketAddOn(container, "/"));
             listener.registerAddOn(new UpgradeGuardAddOn(heads, guard, frames));
             http.addListener(listener);
-            server.listeners.add(listener);
+            if (listener instanceof UnixSocketListener unix) {
+                server.unix = unix;
+            } else {
+                server.listeners.add(listener);
+            }
         }
         http.getServerConfiguration().addHttpHandler(new PlainHttpHandler(gateway), "/");
         try {
             container.addEndpoint(GatewayEndpoints.config(gateway));
             container.addEndpoint(EchoEndpoint.class);
             container.start("/", config.port());
-            startListening(http, server.listeners);
+            startListening(http, all);
             if (config.redirPort() != 0) {
                 server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port());
             }
@@ -110,7 +124,11 @@ public final class StandaloneServer implements AutoCloseable {
         try {
             http.start();
         } catch (java.net.BindException e) {
-            NetworkListener failed = listeners.stream().filter(l -> !l.isStarted()).findFirst().orElse(listeners.get(0));
+            if (e.getMessage() != null && e.getMessage().startsWith("listen unix ")) {
+                throw e; // already in websocketd's words
+            }
+            NetworkListener failed = listeners.stream().filter(l -> !l.isStarted() && !(l instanceof UnixSocketListener))
+                    .findFirst().orElse(listeners.get(0));
             String host = failed.getHost();
             String address = "0.0.0.0".equals(host) ? "" : host.contains(":") ? "[" + host + "]" : host;
             String why = e.getMessage() == null ? "address already in use" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
@@ -163,9 +181,14 @@ public final class StandaloneServer implements AutoCloseable {
         return gateway;
     }
 
-    /** The bound port of the first listener (useful with --port=0). */
+    /** The bound port of the first TCP listener (useful with --port=0); -1 when only a Unix socket is served. */
     public int port() {
-        return listeners.get(0).getPort();
+        return listeners.isEmpty() ? -1 : listeners.get(0).getPort();
+    }
+
+    /** The --unixsocket path being served, or null. */
+    public java.nio.file.Path unixSocket() {
+        return unix == null ? null : unix.path();
     }
 
     public List<Integer> ports() {

@@ -1,6 +1,7 @@
 package io.procsocket.web;
 
 import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.gateway.Ipv6Text;
 import io.procsocket.gateway.UriPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.AbstractMap;
@@ -35,7 +36,7 @@ final class ServletRequests {
             }
         }
         return new HandshakeInfo(query == null ? rawPath : rawPath + "?" + query, path, query == null ? "" : query,
-                contextPath, headers, request.getRemoteAddr(), request.getRemotePort(), request.isSecure(),
+                contextPath, headers, Ipv6Text.canonical(request.getRemoteAddr()), request.getRemotePort(), request.isSecure(),
                 request.getMethod(), request.getProtocol());
     }
 }

@@ -187,8 +187,20 @@ class CommandLineTest {
     }
 
     @Test
-    void unixSocketIsRefusedNotIgnored() {
-        assertTrue(refused("--unixsocket=/s", "./s.sh").contains("--unixsocket"));
+    void aUnixSocketAloneMeansNoTcpListenerAndWithPortOrAddressBoth() throws UsageException {
+        Config alone = run("--unixsocket=/tmp/ps.sock", "./s.sh");
+        assertEquals(java.nio.file.Path.of("/tmp/ps.sock"), alone.unixSocket());
+        assertFalse(alone.listenTcp());
+        assertTrue(run("--unixsocket=/tmp/ps.sock", "--port=9000", "./s.sh").listenTcp());
+        assertTrue(run("--unixsocket=/tmp/ps.sock", "--address=127.0.0.1", "./s.sh").listenTcp());
+        assertTrue(run("./s.sh").listenTcp());
+    }
+
+    @Test
+    void aUnixSocketPathTheKernelCannotBindIsRefusedAtOnce() {
+        assertTrue(refused("--unixsocket=/tmp/" + "x".repeat(120), "./s.sh").contains("107 bytes"));
+        assertTrue(refused("--unixsocket=/no/such/dir/s.sock", "./s.sh").contains("no such directory"));
+        assertTrue(refused("--unixsocket=", "./s.sh").contains("--unixsocket"));
     }
 
     @Test

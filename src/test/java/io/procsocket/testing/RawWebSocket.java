@@ -47,11 +47,37 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
     private final Duration timeout;
 
+    /** Null on a Unix socket, whose streams and close are {@link #unix}'s. */
+    private final UnixSocketStreams unix;
+
     private RawWebSocket(Socket socket, Duration timeout) throws IOException {
         this.socket = socket;
+        this.unix = null;
         this.timeout = timeout;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
+    }
+
+    private RawWebSocket(UnixSocketStreams unix, Duration timeout) {
+        this.socket = null;
+        this.unix = unix;
+        this.timeout = timeout;
+        this.in = unix.in();
+        this.out = unix.out();
+    }
+
+    /** The opening handshake for {@code path} over a Unix domain socket (--unixsocket), as {@code Host: host}. */
+    public static RawWebSocket openUnix(java.nio.file.Path socketFile, String host, String path, Duration timeout)
+            throws IOException {
+        UnixSocketStreams streams = UnixSocketStreams.connect(socketFile, timeout);
+        try {
+            RawWebSocket ws = new RawWebSocket(streams, timeout);
+            ws.handshake(host, path);
+            return ws;
+        } catch (IOException | RuntimeException e) {
+            streams.close();
+            throw e;
+        }
     }
 
     /** The server answered the upgrade with something other than 101. */
@@ -89,7 +115,7 @@ public final class RawWebSocket implements AutoCloseable {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
             RawWebSocket ws = new RawWebSocket(socket, timeout);
-            ws.handshake(port, path);
+            ws.handshake("127.0.0.1:" + port, path);
             return ws;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -97,17 +123,17 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    private void handshake(int port, String path) throws IOException {
+    private void handshake(String host, String path) throws IOException {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
         String request = "GET " + path + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + port + "\r\n"
+                + "Host: " + host + "\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
-                + "Origin: http://127.0.0.1:" + port + "\r\n\r\n";
+                + "Origin: http://" + host + "\r\n\r\n";
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         String head = readHead();
@@ -316,12 +342,20 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Vanishes without a close frame: a TCP reset, as when a client machine loses power mid-session. */
     public void abort() throws IOException {
+        if (unix != null) {
+            unix.close();
+            return;
+        }
         socket.setSoLinger(true, 0);
         socket.close();
     }
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        if (unix != null) {
+            unix.close();
+        } else {
+            socket.close();
+        }
     }
 }

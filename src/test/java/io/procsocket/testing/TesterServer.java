@@ -26,6 +26,17 @@ public final class TesterServer implements AutoCloseable {
     public static TesterServer start(String... args) {
         List<String> all = new ArrayList<>(List.of("--port=0", "--address=127.0.0.1"));
         all.addAll(List.of(args));
+        return startExactly(all);
+    }
+
+    /** Serving only the Unix socket {@code socket} (no TCP listener at all), with {@code args}. */
+    public static TesterServer startUnixOnly(Path socket, String... args) {
+        List<String> all = new ArrayList<>(List.of("--unixsocket=" + socket));
+        all.addAll(List.of(args));
+        return startExactly(all);
+    }
+
+    private static TesterServer startExactly(List<String> all) {
         try {
             CommandLine.Parsed parsed = CommandLine.parse(all, System.getenv(), Path.of("").toAbsolutePath());
             return new TesterServer(StandaloneServer.start(parsed.config()));
@@ -46,6 +57,10 @@ public final class TesterServer implements AutoCloseable {
 
     public URI http(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    public Path unixSocket() {
+        return server.unixSocket();
     }
 
     public Gateway gateway() {
