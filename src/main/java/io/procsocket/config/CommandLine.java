@@ -84,7 +84,7 @@ public final class CommandLine {
             }
             Kind kind = FLAGS.get(name);
             if (kind == null) {
-                throw new UsageException("unknown flag: " + word + " (see --help)");
+                throw new UsageException("unknown flag: " + word + " (see --help)", UsageException.BAD_FLAG);
             }
             if (refused.contains(name)) {
                 throw new UsageException("--" + name + " " + why);
@@ -96,7 +96,7 @@ public final class CommandLine {
             }
             if (value == null) {
                 if (i + 1 >= args.size()) {
-                    throw new UsageException("flag needs a value: --" + name);
+                    throw new UsageException("flag needs a value: --" + name, UsageException.BAD_FLAG);
                 }
                 value = args.get(i + 1);
                 i += 2;
@@ -174,11 +174,13 @@ public final class CommandLine {
         }
 
         List<String> command = new ArrayList<>();
+        String commandName = "";
         if (!rest.isEmpty()) {
             if (scriptDir != null) {
                 throw new UsageException("ambiguous: both a COMMAND and --dir given; give just one");
             }
             command.add(CommandResolver.resolve(rest.get(0), environment.get("PATH"), workingDir).toString());
+            commandName = rest.get(0).contains("/") ? rest.get(0) : command.get(0);
             command.addAll(rest.subList(1, rest.size()));
         } else if (scriptDir == null && staticDir == null && cgiDir == null) {
             throw new UsageException("no command given: procsocket [flags] COMMAND [ARGS...], or --dir, --staticdir "
@@ -194,7 +196,7 @@ public final class CommandLine {
         return new Config(port, addresses, command, scriptDir, binary, passEnv, closeMs, maxForks, maxFrame, level,
                 devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
                 isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs,
-                unixSocket, listenTcp);
+                unixSocket, listenTcp, commandName);
     }
 
     /** websocketd's rules: --ssl needs both --sslcert and --sslkey; no --ssl* file without --ssl. */

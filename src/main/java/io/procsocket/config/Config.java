@@ -37,6 +37,8 @@ import java.util.List;
  * @param unixSocket    --unixsocket: a Unix domain socket to listen on as well, or null (standalone only)
  * @param listenTcp     whether to listen on TCP: always, unless --unixsocket was given without --port or
  *                      --address
+ * @param commandName   the program as websocketd names it in its log (Go's exec.LookPath): as typed when it
+ *                      has a slash, else the PATH entry it was found in; "" without a command
  */
 public record Config(
         int port,
@@ -63,7 +65,8 @@ public record Config(
         long headerTimeoutMs,
         long messageTimeoutMs,
         Path unixSocket,
-        boolean listenTcp) {
+        boolean listenTcp,
+        String commandName) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;
@@ -154,8 +157,12 @@ public record Config(
         return tls != null;
     }
 
-    /** How the served program reads in logs: websocketd's "command args" form. */
+    /**
+     * How the served program reads in logs, byte for byte websocketd's "%s %s" of the command name and its
+     * arguments (so "./count.sh " with a trailing space when there are none); the folder with --dir.
+     */
     public String commandLabel() {
-        return usingScriptDir() ? scriptDir.toString() : String.join(" ", command);
+        return usingScriptDir() ? scriptDir.toString()
+                : commandName + " " + String.join(" ", command.subList(Math.min(1, command.size()), command.size()));
     }
 }

@@ -34,7 +34,7 @@ public final class Validators {
             case "false": case "0": case "f": case "F": case "FALSE": case "False":
                 return false;
             default:
-                throw new UsageException("--" + flag + " takes true or false, got " + value);
+                throw new UsageException("--" + flag + " takes true or false, got " + value, UsageException.BAD_FLAG);
         }
     }
 
@@ -120,7 +120,7 @@ public final class Validators {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + flag + " takes a whole number, got " + value);
+            throw new UsageException("--" + flag + " takes a whole number, got " + value, UsageException.BAD_FLAG);
         }
     }
 

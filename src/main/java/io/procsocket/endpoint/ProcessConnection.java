@@ -92,7 +92,7 @@ final class ProcessConnection {
                 .with("url", request.logUrl())
                 .with("id", id)
                 .with("remote", request.remoteAddr())
-                .with("command", pending.route().program())
+                .with("command", pending.route().label())
                 .with("origin", origin == null ? "file:" : origin);
     }
 

@@ -22,6 +22,6 @@ public final class Router {
             // Only --staticdir/--cgidir are served: no WebSocket runs anything.
             return ScriptLocator.Lookup.refused(Refusal.NOT_FOUND);
         }
-        return ScriptLocator.Lookup.of(new Route(config.command(), "/", path, ""));
+        return ScriptLocator.Lookup.of(new Route(config.command(), "/", path, "", config.commandName()));
     }
 }

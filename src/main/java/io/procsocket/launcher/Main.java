@@ -15,8 +15,6 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar procsocket.war [flags] COMMAND [ARGS...]}: websocketd's command line on Tyrus/Grizzly. */
 public final class Main {
-    /** Exit status for a bad command line: websocketd's (Go's flag package exits 2). */
-    static final int EXIT_USAGE = 2;
     /** websocketd's exit status when the server cannot start (port in use, ...). */
     static final int EXIT_CANNOT_START = 3;
 
@@ -35,7 +33,7 @@ public final class Main {
             parsed = CommandLine.parse(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath());
         } catch (UsageException e) {
             err.println("procsocket: " + e.getMessage());
-            return EXIT_USAGE;
+            return e.exitStatus();
         }
         switch (parsed.action()) {
             case HELP:

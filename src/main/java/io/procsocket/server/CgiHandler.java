@@ -82,7 +82,7 @@ final class CgiHandler {
         Map<String, String> env = CgiEnvironment.build(info, method, length >= 0 ? Long.toString(length) : "",
                 type == null ? "" : type, lookup.route(), config, id,
                 CgiEnvironment.remoteHost(info.remoteAddr(), config.reverseLookup()));
-        GatewayLog scope = log.with("id", id).with("command", lookup.route().program());
+        GatewayLog scope = log.with("id", id).with("command", lookup.route().label());
         ChildProcess child;
         try {
             // A worker thread serves CGI: stdin writes may wait for the script, so a fresh backlog nobody watches.
