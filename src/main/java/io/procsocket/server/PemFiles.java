@@ -35,12 +35,30 @@ final class PemFiles {
 
     private PemFiles() { }
 
+    /**
+     * Go's tooling makes certificates with an empty subject or issuer (a SAN-only certificate), and websocketd
+     * serves them; the JDK refuses to parse them at all (and so does Bouncy Castle 1.87), so there is no loading
+     * them here. Say so in one line with the way out, instead of the parser's message.
+     */
+    private static GeneralSecurityException withoutName(Path file, java.security.cert.CertificateParsingException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Empty issuer DN") || m.contains("Empty subject DN")) {
+            return new GeneralSecurityException(file + ": the certificate has an empty subject or issuer name, which"
+                    + " Java cannot load; give it a subject (for example openssl req -x509 ... -subj /CN=yourhost)", e);
+        }
+        return e;
+    }
+
     static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
         List<X509Certificate> certs = new ArrayList<>();
         for (Block b : blocks(file)) {
             if (b.type.equals("CERTIFICATE")) {
-                certs.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(b.der)));
+                try {
+                    certs.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(b.der)));
+                } catch (java.security.cert.CertificateParsingException e) {
+                    throw withoutName(file, e);
+                }
             }
         }
         if (certs.isEmpty()) {
