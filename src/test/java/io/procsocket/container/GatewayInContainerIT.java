@@ -176,7 +176,23 @@ class GatewayInContainerIT {
     @Test
     void upgradeBeyondMaxforksIsRefusedWith429() throws Exception {
         deployedWhile(LIMITED, () -> {
-            ContainerPeer first = ContainerPeer.connect(ContainerDeployments.ws(LIMITED, "/cat"));
+            // Six at the same moment against one slot: the slot is taken at admission, so exactly one upgrades and
+            // five are refused before any upgrade (none is let through only to be closed).
+            java.util.List<Integer> burst = RawHandshake.burst(ContainerDeployments.http(LIMITED, "/cat"), 6);
+            assertEquals(1, burst.stream().filter(s -> s == 101).count(), burst.toString());
+            assertEquals(5, burst.stream().filter(s -> s == 429).count(), burst.toString());
+            // The burst's one connection has gone; its slot comes back once its program has ended (a bounded poll:
+            // nothing announces it to a client).
+            ContainerPeer first = null;
+            long deadline = System.nanoTime() + ContainerPeer.WAIT.toNanos();
+            while (first == null) {
+                try {
+                    first = ContainerPeer.connect(ContainerDeployments.ws(LIMITED, "/cat"));
+                } catch (java.util.concurrent.ExecutionException refused) {
+                    assertTrue(System.nanoTime() < deadline, "the burst's slot never came back: " + refused);
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                }
+            }
             first.send("running");
             assertEquals("running", first.nextText());
             RawHandshake.Response second = RawHandshake.get(ContainerDeployments.http(LIMITED, "/cat"));

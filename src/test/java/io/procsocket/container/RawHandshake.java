@@ -52,6 +52,43 @@ final class RawHandshake {
         }
     }
 
+    /**
+     * {@code n} handshakes released at the same moment; their statuses. Every socket stays open until all have
+     * answered, so an upgraded one keeps its slot for the whole burst.
+     */
+    static java.util.List<Integer> burst(URI http, int n) throws Exception {
+        java.util.List<Socket> sockets = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            String request = "GET " + http.getRawPath() + " HTTP/1.1\r\nHost: " + http.getHost() + ":" + http.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n";
+            for (int i = 0; i < n; i++) {
+                Socket socket = new Socket(http.getHost(), http.getPort());
+                socket.setSoTimeout((int) ContainerPeer.WAIT.toMillis());
+                sockets.add(socket);
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                    return read(socket.getInputStream()).status();
+                }));
+            }
+            go.countDown();
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> f : answers) {
+                statuses.add(f.get(ContainerPeer.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
     private static Response read(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int b;
