@@ -88,9 +88,14 @@ public final class CgiEnvironment {
         }
     }
 
-    /** HTTP_NAME for a header, or null for a name no shell could use. */
+    /**
+     * HTTP_NAME for a header, or null for a name no shell could use or one with '_'. With '-' and '_'
+     * both becoming '_', a client's "X_Forwarded_For" would land in (or be joined to) the
+     * HTTP_X_FORWARDED_FOR of the "X-Forwarded-For" a proxy in front set; nginx and Apache drop such
+     * names for the same reason.
+     */
     static String headerVariable(String headerName) {
-        if (headerName.isEmpty()) {
+        if (headerName.isEmpty() || headerName.indexOf('_') >= 0) {
             return null;
         }
         StringBuilder sb = new StringBuilder("HTTP_");
@@ -98,7 +103,7 @@ public final class CgiEnvironment {
             char c = headerName.charAt(i);
             if (c == '-') {
                 sb.append('_');
-            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
                 sb.append(Character.toUpperCase(c));
             } else {
                 return null;
