@@ -73,6 +73,7 @@ public final class StandaloneServer implements AutoCloseable {
             }
             listener.registerAddOn(new WebSocketAddOn(container, "/"));
             listener.registerAddOn(new UpgradeGuardAddOn(guard));
+            RequestFramingFilter.install(listener, config);
             http.addListener(listener);
             server.listeners.add(listener);
         }
@@ -83,7 +84,7 @@ public final class StandaloneServer implements AutoCloseable {
             container.start("/", config.port());
             http.start();
             if (config.redirPort() != 0) {
-                server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port());
+                server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port(), config);
             }
             // Bound and accepting already; libc has been bound in the background meanwhile.
             gateway.awaitProcessLayer();
