@@ -76,6 +76,9 @@ final class CgiHandler {
                 type == null ? "" : type, lookup.route(), config, id,
                 CgiEnvironment.remoteHost(info.remoteAddr(), config.reverseLookup()));
         GatewayLog scope = log.with("id", id).with("command", lookup.route().program());
+        for (String name : CgiEnvironment.dropUnpassable(env)) {
+            scope.error("process", "%s not passed to the script: over Linux's 128 KiB for one variable", name);
+        }
         ChildProcess child;
         try {
             // A worker thread serves CGI: stdin writes may wait for the script, so a fresh backlog nobody watches.

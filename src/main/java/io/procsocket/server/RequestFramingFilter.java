@@ -85,8 +85,14 @@ final class RequestFramingFilter extends HttpServerFilter {
         this.config = config;
     }
 
-    /** Puts this filter in place of the codec Grizzly's HttpServer puts in {@code listener}'s chain. */
+    /**
+     * Gives {@code listener} websocketd's limits on a request head and this filter in place of the codec
+     * Grizzly's HttpServer puts in its chain. Grizzly's defaults (8 KiB, 100 lines) refused real cookies
+     * with a bare 400.
+     */
     static void install(NetworkListener listener, Config config) {
+        listener.setMaxHttpHeaderSize(Config.MAX_REQUEST_HEAD_BYTES);
+        listener.setMaxRequestHeaders(Config.MAX_REQUEST_HEADERS);
         listener.registerAddOn(addOn(config));
     }
 

@@ -128,6 +128,20 @@ class CgiEnvironmentTest {
     }
 
     @Test
+    void variableLongerThanLinuxTakesIsDroppedRatherThanFailingTheLaunch() {
+        // "HTTP_COOKIE=" + value + NUL may be at most 128 KiB; é is two bytes in UTF-8.
+        int fits = CgiEnvironment.MAX_ENV_STRING_BYTES - "HTTP_COOKIE=".length() - 1;
+        Map<String, String> env = build(request(false, "Host", "h", "Cookie", "c".repeat(fits)), List.of());
+        assertEquals(List.of(), CgiEnvironment.dropUnpassable(env));
+        assertEquals(fits, env.get("HTTP_COOKIE").length());
+        Map<String, String> over = build(request(false, "Host", "h", "Cookie", "\u00e9".repeat(fits / 2 + 1),
+                "X-Small", "s"), List.of());
+        assertEquals(List.of("HTTP_COOKIE"), CgiEnvironment.dropUnpassable(over));
+        assertNull(over.get("HTTP_COOKIE"));
+        assertEquals("s", over.get("HTTP_X_SMALL"));
+    }
+
+    @Test
     void passenvVariablesComeLastAndOnlyThose() {
         Map<String, String> env = build(request(false, "Host", "h"),
                 List.of(new Config.EnvVar("PATH", "/bin"), new Config.EnvVar("LANG", "C.UTF-8")));
