@@ -147,7 +147,8 @@ final class RequestFramingFilter extends HttpServerFilter {
             return ctx.getStopAction();
         }
         NextAction action = super.handleRead(ctx);
-        if (ctx.getMessage() instanceof HttpContent content && content.isLast()
+        // A refused head has set ENDING already, and its context has been recycled: leave it alone.
+        if (!ENDING.isSet(connection) && ctx.getMessage() instanceof HttpContent content && content.isLast()
                 && content.getHttpHeader() instanceof HttpRequestPacket request && !request.isUpgrade()
                 && !request.getProcessingState().isKeepAlive()) {
             ENDING.set(connection, Boolean.TRUE);
