@@ -75,6 +75,18 @@ public record Config(
     public static final long DEFAULT_HEADER_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_MESSAGE_TIMEOUT_MS = 30_000;
     public static final List<String> DEFAULT_PASSENV = List.of("PATH", "LD_LIBRARY_PATH");
+    /**
+     * Largest request head (request line and headers) accepted standalone; more gets 431. websocketd's
+     * Go net/http server reads its DefaultMaxHeaderBytes (1 MiB) plus 4096 bytes of buffer slop.
+     */
+    public static final int MAX_REQUEST_HEAD_BYTES = (1 << 20) + 4096;
+    /**
+     * Most request header lines accepted standalone; more gets 431. Go has none, but Grizzly keeps
+     * almost 400 bytes per line (measured), so a mebibyte of "a:" lines would hold 100 MB per
+     * connection; at 2000 (Node's default too) the lines cost no more than the mebibyte itself.
+     * Real clients send a few dozen.
+     */
+    public static final int MAX_REQUEST_HEADERS = 2000;
 
     /** One parent variable passed through to children. */
     public record EnvVar(String name, String value) { }

@@ -105,6 +105,9 @@ final class ProcessConnection {
 
         Map<String, String> env = CgiEnvironment.build(request, pending.route(), config, id,
                 CgiEnvironment.remoteHost(request.remoteAddr(), config.reverseLookup()));
+        for (String name : CgiEnvironment.dropUnpassable(env)) {
+            log.error("process", "%s not passed to the program: over Linux's 128 KiB for one variable", name);
+        }
         try {
             child = gateway.launcher().launch(pending.route().command(), env, pending.stdin());
         } catch (IOException | RuntimeException e) {

@@ -2,8 +2,9 @@ package io.procsocket.gateway;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
-/** Percent-decoding of a request path ('+' stays '+': it only means space in query strings). */
+/** Percent-decoding of a request path ('+' stays '+': it only means space in query strings), and the way back. */
 public final class UriPaths {
     private UriPaths() { }
 
@@ -32,5 +33,53 @@ public final class UriPaths {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A folder's URL for a Location header, built from its cleaned segments rather than from the request:
+     * each segment percent-encoded (what it decoded to goes back as data, never as a separator) and the
+     * whole under exactly one leading slash, so it can never read as protocol-relative ("//host/").
+     * {@code rawQuery} (without '?', or null) is kept, with anything not printable ASCII escaped.
+     */
+    public static String folderLocation(List<String> segments, String rawQuery) {
+        StringBuilder sb = new StringBuilder("/");
+        for (String segment : segments) {
+            for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+                int c = b & 0xFF;
+                if (isPathChar(c)) {
+                    sb.append((char) c);
+                } else {
+                    appendEscape(sb, c);
+                }
+            }
+            sb.append('/');
+        }
+        if (rawQuery != null) {
+            sb.append('?');
+            for (int i = 0; i < rawQuery.length(); i++) {
+                char c = rawQuery.charAt(i);
+                if (c > 0x20 && c < 0x7F) {
+                    sb.append(c);
+                } else {
+                    // Grizzly reads the request line as ISO-8859-1, so every char here is one byte of it.
+                    appendEscape(sb, c & 0xFF);
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * RFC 3986 pchar minus ';' (servlet containers cut path parameters at it): unreserved, the other
+     * sub-delims, ':' and '@'.
+     */
+    private static boolean isPathChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "-._~!$&'()*+,=:@".indexOf(c) >= 0;
+    }
+
+    private static void appendEscape(StringBuilder sb, int b) {
+        sb.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+                .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
     }
 }

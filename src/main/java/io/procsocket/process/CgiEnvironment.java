@@ -6,7 +6,9 @@ import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Route;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,6 +17,9 @@ import java.util.Map;
  * leak in except those named by --passenv). Same names and order as websocketd, plus HTTP_HOST.
  */
 public final class CgiEnvironment {
+    /** Linux's MAX_ARG_STRLEN with 4 KiB pages, the terminating NUL included. */
+    static final int MAX_ENV_STRING_BYTES = 32 * 4096;
+
     private CgiEnvironment() { }
 
     /** A WebSocket upgrade: a GET without a body. */
@@ -74,6 +79,44 @@ public final class CgiEnvironment {
     }
 
     /**
+     * Removes from {@code env} every variable execve(2) would refuse, and returns their names. Linux
+     * takes at most MAX_ARG_STRLEN (32 pages: 128 KiB) for one "NAME=value" string, and one string over
+     * it fails the whole launch with E2BIG, so a big cookie would otherwise stop the program starting.
+     */
+    public static List<String> dropUnpassable(Map<String, String> env) {
+        List<String> dropped = new ArrayList<>();
+        env.entrySet().removeIf(e -> {
+            // The launcher encodes each string as UTF-8 and ends it with a NUL.
+            long bytes = utf8Length(e.getKey()) + 1 + utf8Length(e.getValue()) + 1;
+            if (bytes <= MAX_ENV_STRING_BYTES) {
+                return false;
+            }
+            dropped.add(e.getKey());
+            return true;
+        });
+        return dropped;
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /**
      * REMOTE_HOST: the peer's address, or with --reverselookup its name from reverse DNS (the address
      * again when the lookup finds nothing). The lookup blocks, which is why it is opt-in, as in websocketd.
      */
@@ -88,9 +131,14 @@ public final class CgiEnvironment {
         }
     }
 
-    /** HTTP_NAME for a header, or null for a name no shell could use. */
+    /**
+     * HTTP_NAME for a header, or null for a name no shell could use or one with '_'. With '-' and '_'
+     * both becoming '_', a client's "X_Forwarded_For" would land in (or be joined to) the
+     * HTTP_X_FORWARDED_FOR of the "X-Forwarded-For" a proxy in front set; nginx and Apache drop such
+     * names for the same reason.
+     */
     static String headerVariable(String headerName) {
-        if (headerName.isEmpty()) {
+        if (headerName.isEmpty() || headerName.indexOf('_') >= 0) {
             return null;
         }
         StringBuilder sb = new StringBuilder("HTTP_");
@@ -98,7 +146,7 @@ public final class CgiEnvironment {
             char c = headerName.charAt(i);
             if (c == '-') {
                 sb.append('_');
-            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
                 sb.append(Character.toUpperCase(c));
             } else {
                 return null;

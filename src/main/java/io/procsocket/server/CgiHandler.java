@@ -17,6 +17,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
@@ -83,6 +85,9 @@ final class CgiHandler {
                 type == null ? "" : type, lookup.route(), config, id,
                 CgiEnvironment.remoteHost(info.remoteAddr(), config.reverseLookup()));
         GatewayLog scope = log.with("id", id).with("command", lookup.route().label());
+        for (String name : CgiEnvironment.dropUnpassable(env)) {
+            scope.error("process", "%s not passed to the script: over Linux's 128 KiB for one variable", name);
+        }
         ChildProcess child;
         try {
             // A worker thread serves CGI: stdin writes may wait for the script, so a fresh backlog nobody watches.
@@ -96,11 +101,12 @@ final class CgiHandler {
         scope = scope.with("pid", Long.toString(child.pid()));
         scope.access("http", "CGI");
         GatewayLog stderrLog = scope;
+        Future<?> feeding = null;
         try {
             // Body in and stderr out on their own threads, so a script that writes before reading
             // all its input cannot deadlock against us.
             InputStream body = request.getInputStream();
-            gateway.workers().execute(() -> feedStdin(child, body, stderrLog));
+            feeding = gateway.workers().submit(() -> feedStdin(child, body, stderrLog));
             gateway.workers().execute(() -> logStderr(child, stderrLog));
             InputStream out = child.stdout();
             if (!writeHeaders(out, response, scope)) {
@@ -117,7 +123,26 @@ final class CgiHandler {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            awaitFeeding(feeding, scope);
             gateway.untrack(child);
+        }
+    }
+
+    /**
+     * The body belongs to this request: once we return, Grizzly recycles it, and a feeder still
+     * reading would fail, or read the next request's body. With stdin closed by now, the feeder ends
+     * at its next write; at worst it waits for a client that stopped sending (Grizzly's read timeout).
+     */
+    private static void awaitFeeding(Future<?> feeding, GatewayLog log) {
+        if (feeding == null) {
+            return;
+        }
+        try {
+            feeding.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.debug("process", "CGI stdin feeder failed: %s", e.getCause());
         }
     }
 

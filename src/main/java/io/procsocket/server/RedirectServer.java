@@ -1,5 +1,6 @@
 package io.procsocket.server;
 
+import io.procsocket.config.Config;
 import io.procsocket.log.GatewayLog;
 import java.io.IOException;
 import java.util.List;
@@ -19,11 +20,14 @@ final class RedirectServer extends HttpHandler {
         this.targetPort = targetPort;
     }
 
-    static HttpServer start(List<String> hosts, int port, boolean secure, int targetPort) throws IOException {
+    static HttpServer start(List<String> hosts, int port, boolean secure, int targetPort, Config config)
+            throws IOException {
         HttpServer server = new HttpServer();
         int i = 0;
         for (String host : hosts) {
-            server.addListener(new NetworkListener("procsocket-redirect-" + i++, host, port));
+            NetworkListener listener = new NetworkListener("procsocket-redirect-" + i++, host, port);
+            RequestFramingFilter.install(listener, config);
+            server.addListener(listener);
         }
         server.getServerConfiguration().addHttpHandler(new RedirectServer(secure, targetPort), "/");
         server.start();

@@ -88,6 +88,7 @@ public final class StandaloneServer implements AutoCloseable {
             }
             listener.registerAddOn(new WebSocketAddOn(container, "/"));
             listener.registerAddOn(new UpgradeGuardAddOn(heads, guard, frames));
+            RequestFramingFilter.install(listener, config);
             http.addListener(listener);
             if (listener instanceof UnixSocketListener unix) {
                 server.unix = unix;
@@ -102,7 +103,7 @@ public final class StandaloneServer implements AutoCloseable {
             container.start("/", config.port());
             startListening(http, all);
             if (config.redirPort() != 0) {
-                server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port());
+                server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port(), config);
             }
             // Bound and accepting already; libc has been bound in the background meanwhile.
             gateway.awaitProcessLayer();

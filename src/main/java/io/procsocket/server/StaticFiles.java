@@ -1,6 +1,7 @@
 package io.procsocket.server;
 
 import io.procsocket.gateway.ContainedPaths;
+import io.procsocket.gateway.UriPaths;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.web.Html;
 import java.io.IOException;
@@ -62,9 +63,9 @@ final class StaticFiles {
         }
         if (Files.isDirectory(real)) {
             if (!path.endsWith("/")) {
-                String query = request.getQueryString();
+                // Not the request's own path plus "/": "//sub" would become "//sub/", an open redirect.
                 response.setStatus(301);
-                response.setHeader("Location", request.getRequestURI() + "/" + (query == null ? "" : "?" + query));
+                response.setHeader("Location", UriPaths.folderLocation(segments, request.getQueryString()));
                 return true;
             }
             Path index = ContainedPaths.realInside(root, real.resolve("index.html"));

@@ -71,6 +71,19 @@ class EnvironmentTest {
     }
 
     @Test
+    void underscoreHeaderCannotSpoofTheDashedHeaderAProxySet() throws Exception {
+        try (TesterServer server = TesterServer.start(envScript().toString())) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("X-Forwarded-For", "10.0.0.1");
+            headers.put("X_Forwarded_For", "6.6.6.6");
+            headers.put("X_Only_Underscore", "u");
+            Map<String, String> env = environmentSeenBy(server, "/", headers);
+            assertEquals("10.0.0.1", env.get("HTTP_X_FORWARDED_FOR"));
+            assertNull(env.get("HTTP_X_ONLY_UNDERSCORE"));
+        }
+    }
+
+    @Test
     void passenvHandsOverExactlyTheNamedVariables() throws Exception {
         String home = System.getenv("HOME");
         assertNotNull(home, "the test JVM needs HOME set to check --passenv");

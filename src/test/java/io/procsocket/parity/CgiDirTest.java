@@ -2,13 +2,18 @@ package io.procsocket.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procsocket.testing.EventSocket;
+import io.procsocket.testing.TesterLog;
 import io.procsocket.testing.TesterScripts;
 import io.procsocket.testing.TesterServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +40,7 @@ class CgiDirTest {
                 "echo \"body=$(cat)\""));
         TesterScripts.sh(cgi.resolve("sub"), "teapot.cgi", "printf 'Status: 418 I am a teapot\\nContent-Type: text/plain\\n\\nshort and stout'");
         TesterScripts.sh(cgi, "headless.cgi", "echo no headers here");
+        TesterScripts.sh(cgi, "deaf.cgi", "printf 'Content-Type: text/plain\\n\\ndeaf'");
         Files.writeString(cgi.resolve("readme.txt"), "not executable");
         TesterScripts.sh(cgi, "moved.cgi", "printf 'Location: /elsewhere\\n\\n'");
         TesterScripts.sh(tmp, "outside.cgi", "touch '" + marker + "'; printf 'Content-Type: text/plain\\n\\nescaped'");
@@ -103,6 +109,35 @@ class CgiDirTest {
     void symlinkPointingOutsideCgiDirIsNotRun() throws Exception {
         assertEquals(404, RawHttp.get(server.port(), "/link.cgi").status());
         assertFalse(Files.exists(marker), "a CGI script outside --cgidir ran through a symlink");
+    }
+
+    @Test
+    void eachScriptIsFedOnlyItsOwnRequestsBody() throws Exception {
+        // A script that exits without reading its body used to leave the thread feeding its stdin
+        // reading on after the request was recycled: a NullPointerException, or the next body taken.
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try (TesterLog log = TesterLog.capture()) {
+            int pairs = 100;
+            StringBuilder requests = new StringBuilder();
+            for (int i = 0; i < pairs; i++) {
+                String body = "body-" + i;
+                requests.append("POST /deaf.cgi HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\nignored")
+                        .append("POST /echo.cgi HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n")
+                        .append(body);
+            }
+            List<RawHttp.Reply> replies = RawHttp.pipelined(server.port(), requests.toString(), 2 * pairs);
+            for (int i = 0; i < pairs; i++) {
+                assertEquals("deaf", replies.get(2 * i).body());
+                assertTrue(replies.get(2 * i + 1).body().contains("body=body-" + i + "\n"), replies.get(2 * i + 1).body());
+            }
+            Thread.sleep(200);
+            assertEquals(List.of(), uncaught);
+            assertThrows(AssertionError.class, () -> log.await(l -> l.contains("NullPointerException"), Duration.ofMillis(100)));
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+        }
     }
 
     @Test

@@ -57,6 +57,62 @@ public final class RawHttp {
         }
     }
 
+    /** Sends {@code request} in one write and reads {@code count} responses off the same connection. */
+    static List<Reply> pipelined(int port, String request, int count) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(TIMEOUT_MS);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            List<Reply> replies = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                replies.add(read(socket.getInputStream()));
+            }
+            return replies;
+        }
+    }
+
+    /**
+     * Sends {@code request} (from another thread, so a server that answers before reading all of it
+     * cannot block us in write), reads one response, and then requires the server to close the
+     * connection: anything more it sends, or a connection still open after the timeout, fails.
+     */
+    static Reply exchangeExpectingClose(int port, byte[] request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(TIMEOUT_MS);
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = socket.getOutputStream();
+                    out.write(request);
+                    out.flush();
+                } catch (IOException e) {
+                    // The server may close before reading everything: that is the case under test.
+                }
+            }, "raw-http-writer");
+            writer.setDaemon(true);
+            writer.start();
+            InputStream in = socket.getInputStream();
+            Reply reply = read(in);
+            int next;
+            try {
+                next = in.read();
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the connection stayed open after a " + reply.status(), e);
+            } catch (java.net.SocketException e) {
+                // A reset: the server closed with our unread bytes still queued. Closed all the same.
+                next = -1;
+            }
+            if (next >= 0) {
+                throw new AssertionError("more bytes after a " + reply.status() + ": " + (char) next
+                        + new String(in.readNBytes(Math.max(0, in.available())), StandardCharsets.ISO_8859_1));
+            }
+            return reply;
+        }
+    }
+
+    static Reply exchangeExpectingClose(int port, String request) throws IOException {
+        return exchangeExpectingClose(port, request.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     /** Reads one response head, and its body when it is not a 101. */
     public static Reply read(InputStream in) throws IOException {
         String head = readHead(in);

@@ -23,6 +23,8 @@ class StaticDirTest {
     static void start() throws Exception {
         Path root = Files.createDirectories(tmp.resolve("www"));
         Files.createDirectories(root.resolve("docs"));
+        Files.createDirectories(root.resolve("docs/a b"));
+        Files.createDirectories(root.resolve("caf\u00e9;x"));
         Files.writeString(root.resolve("index.html"), "<h1>home</h1>");
         Files.writeString(root.resolve("docs/page.txt"), "a page");
         Files.writeString(tmp.resolve("secret.txt"), SECRET);
@@ -78,6 +80,27 @@ class StaticDirTest {
         RawHttp.Reply reply = RawHttp.get(server.port(), "/docs");
         assertEquals(301, reply.status());
         assertEquals("/docs/", reply.header("Location"));
+    }
+
+    @Test
+    void folderRedirectLocationIsNeverProtocolRelative() throws Exception {
+        // "//docs/" in a Location is protocol-relative: a browser would go to the host "docs".
+        for (String target : new String[] {"//docs", "///docs", "/%2fdocs", "/%2Fdocs", "//%2fdocs", "/docs%2f%2fa%20b",
+                "//docs//a%20b"}) {
+            RawHttp.Reply reply = RawHttp.get(server.port(), target);
+            assertEquals(301, reply.status(), target);
+            String location = reply.header("Location");
+            assertTrue(location.startsWith("/") && !location.startsWith("//") && !location.startsWith("/\\"),
+                    target + " redirected to " + location);
+            assertEquals(target.contains("a%20b") ? "/docs/a%20b/" : "/docs/", location, target);
+        }
+    }
+
+    @Test
+    void folderRedirectKeepsTheQueryAndEncodesTheCleanedPath() throws Exception {
+        assertEquals("/docs/?x=1&y=%2F", RawHttp.get(server.port(), "//docs?x=1&y=%2F").header("Location"));
+        assertEquals("/docs/a%20b/", RawHttp.get(server.port(), "/docs/a%20b").header("Location"));
+        assertEquals("/caf%C3%A9%3Bx/", RawHttp.get(server.port(), "//caf%c3%a9%3bx").header("Location"));
     }
 
     @Test

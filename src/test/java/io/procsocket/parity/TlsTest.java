@@ -140,6 +140,11 @@ class TlsTest {
             RawHttp.Reply reply = RawHttp.get(server.redirectPort(), "/some/path?x=1");
             assertEquals(301, reply.status());
             assertEquals("https://127.0.0.1:" + server.port() + "/some/path?x=1", reply.header("Location"));
+            // The redirect port reads request heads by the same rules as the main one.
+            assertEquals(301, RawHttp.exchange(server.redirectPort(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: "
+                    + "c".repeat(100_000) + "\r\nConnection: close\r\n\r\n").status());
+            assertEquals(400, RawHttp.exchangeExpectingClose(server.redirectPort(), "POST / HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n").status());
         }
     }
 }

@@ -81,10 +81,21 @@ class CgiEnvironmentTest {
 
     @Test
     void headerNamesBecomeHttpUpperSnakeCase() {
-        Map<String, String> env = build(request(false, "Host", "h", "sec-WebSocket-Key", "k", "X_Under", "u"),
+        Map<String, String> env = build(request(false, "Host", "h", "sec-WebSocket-Key", "k", "X-Dash-2", "d"),
                 List.of());
         assertEquals("k", env.get("HTTP_SEC_WEBSOCKET_KEY"));
-        assertEquals("u", env.get("HTTP_X_UNDER"));
+        assertEquals("d", env.get("HTTP_X_DASH_2"));
+    }
+
+    @Test
+    void underscoreHeaderCannotSpoofOrJoinTheDashedHeaderAProxySet() {
+        // A proxy sets X-Forwarded-For; the client adds X_Forwarded_For. Both map to HTTP_X_FORWARDED_FOR.
+        Map<String, String> env = build(request(false, "Host", "h", "X_Forwarded_For", "6.6.6.6",
+                "X-Forwarded-For", "10.0.0.1", "x_forwarded_for", "7.7.7.7", "X-Real_IP", "8.8.8.8"), List.of());
+        assertEquals("10.0.0.1", env.get("HTTP_X_FORWARDED_FOR"));
+        assertNull(env.get("HTTP_X_REAL_IP"), "a name with '_' anywhere is dropped");
+        Map<String, String> alone = build(request(false, "Host", "h", "X_Forwarded_For", "6.6.6.6"), List.of());
+        assertNull(alone.get("HTTP_X_FORWARDED_FOR"), "nor may it stand in for a header the proxy did not set");
     }
 
     @Test
@@ -114,6 +125,20 @@ class CgiEnvironmentTest {
         Map<String, String> env = build(request(false, "Host", "h", "X-Evil", "a\r\nINJECTED=1\nb"), List.of());
         assertEquals("a  INJECTED=1 b", env.get("HTTP_X_EVIL"));
         assertNull(env.get("INJECTED"));
+    }
+
+    @Test
+    void variableLongerThanLinuxTakesIsDroppedRatherThanFailingTheLaunch() {
+        // "HTTP_COOKIE=" + value + NUL may be at most 128 KiB; é is two bytes in UTF-8.
+        int fits = CgiEnvironment.MAX_ENV_STRING_BYTES - "HTTP_COOKIE=".length() - 1;
+        Map<String, String> env = build(request(false, "Host", "h", "Cookie", "c".repeat(fits)), List.of());
+        assertEquals(List.of(), CgiEnvironment.dropUnpassable(env));
+        assertEquals(fits, env.get("HTTP_COOKIE").length());
+        Map<String, String> over = build(request(false, "Host", "h", "Cookie", "\u00e9".repeat(fits / 2 + 1),
+                "X-Small", "s"), List.of());
+        assertEquals(List.of("HTTP_COOKIE"), CgiEnvironment.dropUnpassable(over));
+        assertNull(over.get("HTTP_COOKIE"));
+        assertEquals("s", over.get("HTTP_X_SMALL"));
     }
 
     @Test
