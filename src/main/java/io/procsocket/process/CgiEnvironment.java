@@ -22,10 +22,15 @@ public final class CgiEnvironment {
 
     private CgiEnvironment() { }
 
-    /** A WebSocket upgrade: a GET without a body. */
+    /**
+     * A WebSocket upgrade: a GET without a body. PATH_TRANSLATED is the request's decoded path, as websocketd
+     * sets it (Go's url.Path), in single-command and --dir mode alike; CGI scripts keep the script's file.
+     */
     public static Map<String, String> build(HandshakeInfo request, Route route, Config config,
                                             String uniqueId, String remoteHost) {
-        return build(request, "GET", "", "", route, config, uniqueId, remoteHost);
+        Map<String, String> env = build(request, "GET", "", "", route, config, uniqueId, remoteHost);
+        env.put("PATH_TRANSLATED", request.contextPath() + request.path());
+        return env;
     }
 
     /**

@@ -25,7 +25,8 @@ class ParityCommandLineTest {
     static final List<String> EVERY_FLAG = List.of("port", "address", "sameorigin", "origin", "ssl", "sslcert",
             "sslkey", "sslca", "redirport", "passenv", "binary", "passstderr", "reverselookup", "dir", "staticdir",
             "cgidir", "maxforks", "maxframesize", "closems", "pingms", "header", "header-ws", "header-http",
-            "devconsole", "loglevel", "help", "version", "license", "unixsocket");
+            "devconsole", "loglevel", "help", "version", "license", "unixsocket", "echoendpoint", "headertimeoutms",
+            "messagetimeoutms");
 
     @TempDir
     static Path tmp;
@@ -84,11 +85,6 @@ class ParityCommandLineTest {
         assertTrue(message.contains("--passstderr") && message.contains("--binary"), message);
     }
 
-    @Test
-    void unixsocketIsRefusedBecauseGrizzlyCannotBindIt() {
-        String message = refusal("--unixsocket=/tmp/procsocket.sock", "cat");
-        assertTrue(message.contains("--unixsocket is not supported") && message.contains("Unix socket"), message);
-    }
 
     @Test
     void sslFlagsAreRefusedInWebsocketdsBadCombinations() {
@@ -134,7 +130,6 @@ class ParityCommandLineTest {
             assertTrue(readme.contains("| `--" + flag) || readme.contains("`--" + flag + "` |")
                     || readme.contains("`--" + flag + "`, "), "README's flags table has no row for --" + flag);
         }
-        assertTrue(help.stdout.contains("Unix socket"), "--help must say why --unixsocket is refused");
     }
 
     private record Result(int status, String stdout, String stderr) { }

@@ -48,7 +48,8 @@ class ScriptDirRoutingTest {
     @Test
     void nestedScriptGetsScriptNamePathInfoAndPathTranslated() throws Exception {
         EventSocket ws = EventSocket.connect(server.ws("/a/b.sh/extra/more"));
-        assertEquals("/a/b.sh|/extra/more|" + dir.resolve("a/b.sh").toRealPath(), ws.nextText());
+        // PATH_TRANSLATED is the request path, as websocketd (0.4.1 and main) sets it.
+        assertEquals("/a/b.sh|/extra/more|/a/b.sh/extra/more", ws.nextText());
         assertEquals(1000, ws.awaitClose().getCloseCode().getCode());
 
         EventSocket deeper = EventSocket.connect(server.ws("/a/deeper/c.sh"));
@@ -86,7 +87,7 @@ class ScriptDirRoutingTest {
         // websocketd runs it as the link, so a script that dispatches on $0 sees the name it was called by.
         EventSocket ws = EventSocket.connect(server.ws("/alias.sh"));
         Path link = dir.toRealPath().resolve("alias.sh");
-        assertEquals(link + "|" + link + "|/alias.sh", ws.nextText());
+        assertEquals(link + "|/alias.sh|/alias.sh", ws.nextText());
         assertEquals(1000, ws.awaitClose().getCloseCode().getCode());
     }
 

@@ -87,20 +87,35 @@ class StaticDirTest {
         // "//docs/" in a Location is protocol-relative: a browser would go to the host "docs".
         for (String target : new String[] {"//docs", "///docs", "/%2fdocs", "/%2Fdocs", "//%2fdocs", "/docs%2f%2fa%20b",
                 "//docs//a%20b"}) {
-            RawHttp.Reply reply = RawHttp.get(server.port(), target);
-            assertEquals(301, reply.status(), target);
-            String location = reply.header("Location");
-            assertTrue(location.startsWith("/") && !location.startsWith("//") && !location.startsWith("/\\"),
-                    target + " redirected to " + location);
-            assertEquals(target.contains("a%20b") ? "/docs/a%20b/" : "/docs/", location, target);
+            assertEquals(target.contains("a%20b") ? "/docs/a%20b/" : "/docs/", finalLocation(target), target);
         }
     }
 
     @Test
     void folderRedirectKeepsTheQueryAndEncodesTheCleanedPath() throws Exception {
-        assertEquals("/docs/?x=1&y=%2F", RawHttp.get(server.port(), "//docs?x=1&y=%2F").header("Location"));
+        assertEquals("/docs/?x=1&y=%2F", finalLocation("//docs?x=1&y=%2F"));
         assertEquals("/docs/a%20b/", RawHttp.get(server.port(), "/docs/a%20b").header("Location"));
-        assertEquals("/caf%C3%A9%3Bx/", RawHttp.get(server.port(), "//caf%c3%a9%3bx").header("Location"));
+        assertEquals("/caf%C3%A9%3Bx/", finalLocation("//caf%c3%a9%3bx"));
+    }
+
+    /**
+     * Follows the redirects: an unclean path is first cleaned (as Go's ServeMux does), then a folder gets its
+     * slash (as Go's FileServer does). No hop may be protocol-relative.
+     */
+    private static String finalLocation(String target) throws Exception {
+        String location = null;
+        for (int hop = 0; hop < 3; hop++) {
+            RawHttp.Reply reply = RawHttp.get(server.port(), target);
+            if (reply.status() != 301) {
+                break;
+            }
+            location = reply.header("Location");
+            assertTrue(location.startsWith("/") && !location.startsWith("//") && !location.startsWith("/\\"),
+                    target + " redirected to " + location);
+            target = location;
+        }
+        assertTrue(location != null, "no redirect at all");
+        return location;
     }
 
     @Test

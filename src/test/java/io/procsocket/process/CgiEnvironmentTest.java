@@ -70,7 +70,7 @@ class CgiEnvironmentTest {
         assertEquals("127.0.0.1", env.get("REMOTE_HOST"));
         assertEquals("/", env.get("SCRIPT_NAME"));
         assertEquals("/chat/room", env.get("PATH_INFO"));
-        assertEquals("", env.get("PATH_TRANSLATED"));
+        assertEquals("/chat/room", env.get("PATH_TRANSLATED"), "the request path, as websocketd sets it");
         assertEquals("a=1&b=%20x+y", env.get("QUERY_STRING"));
         assertEquals("/chat/room?a=1&b=%20x+y", env.get("REQUEST_URI"));
         assertEquals("42", env.get("UNIQUE_ID"));
