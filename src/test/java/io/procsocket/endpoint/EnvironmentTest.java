@@ -44,6 +44,29 @@ class EnvironmentTest {
     }
 
     @Test
+    void anIpv6PeerIsWrittenAsWebsocketdWritesIt() throws Exception {
+        // The IPv6 loopback, [::1]: Java prints 0:0:0:0:0:0:0:1, Go (and so websocketd) ::1.
+        try (io.procsocket.testing.TesterLog log = io.procsocket.testing.TesterLog.capture();
+             TesterServer server = TesterServer.startExactly(java.util.List.of("--port=0", "--address=[::1]",
+                     envScript().toString()))) {
+            EventSocket ws = EventSocket.connect(java.net.URI.create("ws://[::1]:" + server.port() + "/v6"));
+            ws.awaitClose();
+            Map<String, String> env = new LinkedHashMap<>();
+            Object m;
+            while ((m = ws.messages().poll(0, TimeUnit.MILLISECONDS)) != null) {
+                String line = (String) m;
+                env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+            assertEquals("::1", env.get("REMOTE_ADDR"));
+            assertEquals("::1", env.get("REMOTE_HOST"));
+            assertEquals("::1", env.get("SERVER_NAME"));
+            String connect = log.await(l -> l.endsWith("| CONNECT"), java.time.Duration.ofSeconds(5));
+            org.junit.jupiter.api.Assertions.assertTrue(connect.contains(" remote:'::1' "), connect);
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
     void childGetsCgiVariablesAndNothingElseFromTheServer() throws Exception {
         try (TesterServer server = TesterServer.start(envScript().toString())) {
             Map<String, String> env = environmentSeenBy(server, "/room/1?a=1&b=%20x+y&c", Map.of("X-Custom", "v"));

@@ -36,7 +36,8 @@ public final class TesterServer implements AutoCloseable {
         return startExactly(all);
     }
 
-    private static TesterServer startExactly(List<String> all) {
+    /** With exactly these flags (no --port or --address added): for a test that binds elsewhere on loopback. */
+    public static TesterServer startExactly(List<String> all) {
         try {
             CommandLine.Parsed parsed = CommandLine.parse(all, System.getenv(), Path.of("").toAbsolutePath());
             return new TesterServer(StandaloneServer.start(parsed.config()));
