@@ -203,10 +203,7 @@ public final class ChildProcess {
     /** The pidfd fired: the child is a zombie, so waitpid returns at once. */
     void reap(PipeReactor.Registration pidfd) {
         int[] status = new int[1];
-        int rc;
-        do {
-            rc = LibC.waitpid(pid, status, LibC.WNOHANG);
-        } while (rc < 0 && LibC.errno() == LibC.EINTR);
+        int rc = LibC.reapNow(pid, status);
         if (rc == 0) {
             pidfd.rearm(); // not exited after all (cannot happen for a pidfd, but never lose the event)
             return;

@@ -92,6 +92,15 @@ final class LibC {
 
     static native int waitpid(int pid, int[] status, int options);
 
+    /** waitpid(pid, WNOHANG), retried on EINTR: the pid if it was reaped, 0 if it still runs, -1 on error. */
+    static int reapNow(int pid, int[] status) {
+        int rc;
+        do {
+            rc = waitpid(pid, status, WNOHANG);
+        } while (rc < 0 && errno() == EINTR);
+        return rc;
+    }
+
     static native long syscall(long number, long arg1, long arg2);
 
     /**

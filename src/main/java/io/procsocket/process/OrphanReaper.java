@@ -2,16 +2,12 @@ package io.procsocket.process;
 
 import io.procsocket.log.GatewayLog;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -59,9 +55,6 @@ public final class OrphanReaper {
      * waitpid for it). One still a zombie this long later has nobody else waiting for it.
      */
     static final long ZOMBIE_GRACE_MS = 1000;
-    /** Most of an environment read; programs' environments are a few KiB. */
-    private static final int MAX_ENVIRON = 1 << 20;
-    private static final byte[] UNIQUE_ID = "UNIQUE_ID=".getBytes(StandardCharsets.US_ASCII);
 
     private static final OrphanReaper NONE = new OrphanReaper(null);
 
@@ -185,7 +178,7 @@ public final class OrphanReaper {
             started = true;
             // Everything a sweep needs is checked before becoming a subreaper: a subreaper that cannot sweep
             // would collect every orphan of the JVM's descendants as a zombie.
-            Stat me = Stat.read(self);
+            ProcFs.Stat me = ProcFs.Stat.read(self);
             if (me == null) {
                 GatewayLog.root().error("server", "Cannot read /proc/%d/stat; processes that leave their process "
                         + "group will outlive their connection", self);
@@ -292,7 +285,7 @@ public final class OrphanReaper {
         }
 
         private void scan(long now) throws IOException {
-            Set<Integer> children = children();
+            Set<Integer> children = ProcFs.childrenOf(self, childrenFiles ? tasks : null);
             // Ending orphans stay until followUp sees them reaped: a children file may miss a process for a moment.
             known.entrySet().removeIf(e -> !children.contains(e.getKey()) && !e.getValue().ending);
             for (int pid : children) {
@@ -300,7 +293,7 @@ public final class OrphanReaper {
                     known.remove(pid);
                     continue;
                 }
-                Stat st = Stat.read(pid);
+                ProcFs.Stat st = ProcFs.Stat.read(pid);
                 if (st == null || st.ppid() != self) {
                     known.remove(pid);
                     continue;
@@ -329,13 +322,13 @@ public final class OrphanReaper {
          * Either way it is never signalled, and reaping waits for the zombie grace, by which time the set
          * has it.
          */
-        private Orphan identify(int pid, Stat st) {
+        private Orphan identify(int pid, ProcFs.Stat st) {
             if (st.zombie() || st.session() == session) {
                 return new Orphan(st.start(), null);
             }
             String id;
             try {
-                id = uniqueId(pid);
+                id = ProcFs.environmentValue(pid, "UNIQUE_ID");
             } catch (AccessDeniedException e) {
                 id = null; // a set-user-ID program: not ours to read, so not ours to end
             } catch (IOException e) {
@@ -362,7 +355,7 @@ public final class OrphanReaper {
          * can reap such a process, so its pid, and its group's id while it leads the group, cannot have been
          * reused for another process.
          */
-        private boolean visit(int pid, Orphan o, Stat st, long now) {
+        private boolean visit(int pid, Orphan o, ProcFs.Stat st, long now) {
             if (st.zombie()) {
                 if (o.id != null || (o.zombieSeen && now - o.zombieSince >= TimeUnit.MILLISECONDS.toNanos(ZOMBIE_GRACE_MS))) {
                     return reap(pid);
@@ -398,17 +391,14 @@ public final class OrphanReaper {
         }
 
         /** The orphan and, when it leads its process group, the rest of that group with it. */
-        private static void signal(int pid, Stat st, int signal) {
+        private static void signal(int pid, ProcFs.Stat st, int signal) {
             LibC.kill(st.pgrp() == pid ? -pid : pid, signal);
         }
 
         /** Waits for one exited orphan, by pid: never waitpid(-1), which could take one of our programs. */
         private boolean reap(int pid) {
             int[] status = new int[1];
-            int rc;
-            do {
-                rc = LibC.waitpid(pid, status, LibC.WNOHANG);
-            } while (rc < 0 && LibC.errno() == LibC.EINTR);
+            int rc = LibC.reapNow(pid, status);
             if (rc == 0) {
                 return false;
             }
@@ -426,7 +416,7 @@ public final class OrphanReaper {
                 if (!o.ending) {
                     continue;
                 }
-                Stat st = Stat.read(e.getKey());
+                ProcFs.Stat st = ProcFs.Stat.read(e.getKey());
                 if (st == null || st.ppid() != self || st.start() != o.start || visit(e.getKey(), o, st, now)) {
                     it.remove(); // reaped, here or by a waitpid(-1) elsewhere in the JVM
                 }
@@ -465,39 +455,6 @@ public final class OrphanReaper {
             }
         }
 
-        private Set<Integer> children() throws IOException {
-            Set<Integer> pids = new HashSet<>();
-            if (childrenFiles) {
-                try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
-                    for (Path task : threads) {
-                        String list;
-                        try {
-                            list = new String(Files.readAllBytes(task.resolve("children")), StandardCharsets.ISO_8859_1);
-                        } catch (IOException e) {
-                            continue; // that thread has just ended; its children moved to another
-                        }
-                        for (String pid : list.trim().split(" ")) {
-                            if (!pid.isEmpty()) {
-                                pids.add(Integer.parseInt(pid));
-                            }
-                        }
-                    }
-                }
-            } else {
-                try (DirectoryStream<Path> all = Files.newDirectoryStream(Path.of("/proc"),
-                        p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
-                    for (Path p : all) {
-                        int pid = Integer.parseInt(p.getFileName().toString());
-                        Stat st = Stat.read(pid);
-                        if (st != null && st.ppid() == self) {
-                            pids.add(pid);
-                        }
-                    }
-                }
-            }
-            return pids;
-        }
-
         private static GatewayLog log(Orphan o, int pid) {
             return GatewayLog.root().with("id", o.id).with("pid", Integer.toString(pid));
         }
@@ -519,60 +476,5 @@ public final class OrphanReaper {
             this.start = start;
             this.id = id;
         }
-    }
-
-    /** The fields of /proc/PID/stat a sweep needs. */
-    record Stat(char state, int ppid, int pgrp, int session, long start) {
-        boolean zombie() {
-            return state == 'Z' || state == 'X';
-        }
-
-        /** Null if there is no such process (any more). */
-        static Stat read(int pid) {
-            try {
-                String s = new String(Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "stat")),
-                        StandardCharsets.ISO_8859_1);
-                // "pid (comm) S ppid pgrp session ... starttime(22nd)": comm may itself contain ") ".
-                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-                return new Stat(f[0].charAt(0), Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-                        Long.parseLong(f[19]));
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-        }
-    }
-
-    /** The UNIQUE_ID in a live process's environment, or null if it has none. */
-    private static String uniqueId(int pid) throws IOException {
-        byte[] env;
-        try (InputStream in = Files.newInputStream(Path.of("/proc", Integer.toString(pid), "environ"))) {
-            env = in.readNBytes(MAX_ENVIRON);
-        }
-        if (env.length == 0) {
-            // A zombie, or a process between the two halves of execve: ask again at the next sweep.
-            throw new IOException("environment of " + pid + " is empty");
-        }
-        int start = 0;
-        while (start < env.length) {
-            int end = start;
-            while (end < env.length && env[end] != 0) {
-                end++;
-            }
-            if (end - start >= UNIQUE_ID.length && startsWith(env, start, UNIQUE_ID)) {
-                return new String(env, start + UNIQUE_ID.length, end - start - UNIQUE_ID.length,
-                        StandardCharsets.ISO_8859_1);
-            }
-            start = end + 1;
-        }
-        return null;
-    }
-
-    private static boolean startsWith(byte[] bytes, int at, byte[] prefix) {
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes[at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
