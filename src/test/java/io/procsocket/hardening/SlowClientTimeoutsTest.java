@@ -76,6 +76,26 @@ class SlowClientTimeoutsTest {
     }
 
     @Test
+    void aPipelinedRequestThatTakesLongerThanTheLimitIsStillAnswered(@org.junit.jupiter.api.io.TempDir
+                                                                     java.nio.file.Path cgi) throws Exception {
+        // The clock runs only while the connection owes us a request: answering the first of two pipelined
+        // requests must not cut off the second (a script that takes longer than the limit) while it is served.
+        // (Grizzly parses the second head only once the first is answered, which stops the clock again.)
+        io.procsocket.testing.TesterScripts.sh(cgi, "fast.cgi", "printf 'Content-Type: text/plain\\r\\n\\r\\nfast'");
+        io.procsocket.testing.TesterScripts.sh(cgi, "slow.cgi",
+                "sleep 1; printf 'Content-Type: text/plain\\r\\n\\r\\nslow'");
+        try (TesterServer pipelined = TesterServer.start("--headertimeoutms=300", "--cgidir=" + cgi);
+             Socket s = new Socket("127.0.0.1", pipelined.port())) {
+            s.setSoTimeout((int) BOUND.toMillis());
+            s.getOutputStream().write(("GET /fast.cgi HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    + "GET /slow.cgi HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            assertEquals("fast", RawHttp.read(in).body());
+            assertEquals("slow", RawHttp.read(in).body());
+        }
+    }
+
+    @Test
     void anUpgradedConnectionIsNotSubjectToTheHeaderLimit() throws Exception {
         try (RawWebSocket ws = RawWebSocket.open(server.port(), "/", BOUND)) {
             // Three times the header limit with no traffic: a WebSocket is idle by nature.
