@@ -24,9 +24,9 @@ RUN apt-get update \
  && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin procsocket
 WORKDIR /app
 COPY --from=build /src/target/procsocket.war /app/procsocket.war
-COPY --chmod=0755 src/main/docker/healthcheck.sh /usr/local/bin/procsocket-healthcheck
+COPY src/main/docker/healthcheck.sh /usr/local/bin/procsocket-healthcheck
 COPY examples/ /app/examples/
-RUN chmod 0755 /app/examples/*.sh
+RUN chmod 0755 /app/examples/*.sh /usr/local/bin/procsocket-healthcheck
 USER procsocket:procsocket
 EXPOSE 8080
 # Any HTTP answer proves the server is up. The script reads the port, address and --ssl from the server's own
