@@ -1,8 +1,9 @@
 package io.procsocket.gateway;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * Go's path cleaning, as websocketd's HTTP server applies it to every request (net/http's ServeMux): repeated
@@ -39,24 +40,6 @@ public final class CleanPath {
     }
 
     /**
-     * A decoded path written back as a URL path: every byte outside RFC 3986's unreserved characters,
-     * sub-delims, ':', '@' and '/' is percent-encoded (so an encoded slash inside a segment stays encoded).
-     */
-    public static String encode(String decodedPath) {
-        StringBuilder out = new StringBuilder(decodedPath.length() + 8);
-        for (byte b : decodedPath.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0)) {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            }
-        }
-        return out.toString();
-    }
-
-    /**
      * The 301 for a request whose path (below {@code contextPath}, "" standalone) is not clean, or null if it is.
      */
     public static Refusal redirect(String contextPath, String decodedPath, String rawQuery) {
@@ -64,7 +47,10 @@ public final class CleanPath {
         if (clean.equals(decodedPath)) {
             return null;
         }
-        String location = contextPath + encode(clean) + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        List<String> segments = new ArrayList<>(List.of(clean.split("/")));
+        segments.removeIf(String::isEmpty);
+        String location = contextPath + UriPaths.encodePath(segments, clean.endsWith("/"))
+                + UriPaths.encodeQuery(rawQuery == null || rawQuery.isEmpty() ? null : rawQuery);
         return new Refusal(301, "<a href=\"" + location.replace("\"", "%22") + "\">Moved Permanently</a>.\n\n",
                 java.util.List.of(new io.procsocket.config.Config.Header("Location", location)));
     }

@@ -42,8 +42,14 @@ public final class UriPaths {
      * {@code rawQuery} (without '?', or null) is kept, with anything not printable ASCII escaped.
      */
     public static String folderLocation(List<String> segments, String rawQuery) {
-        StringBuilder sb = new StringBuilder("/");
+        return encodePath(segments, true) + encodeQuery(rawQuery);
+    }
+
+    /** Decoded segments as a URL path under one leading slash; every byte outside {@link #isPathChar} escaped. */
+    public static String encodePath(List<String> segments, boolean trailingSlash) {
+        StringBuilder sb = new StringBuilder();
         for (String segment : segments) {
+            sb.append('/');
             for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
                 int c = b & 0xFF;
                 if (isPathChar(c)) {
@@ -52,18 +58,26 @@ public final class UriPaths {
                     appendEscape(sb, c);
                 }
             }
+        }
+        if (sb.length() == 0 || trailingSlash) {
             sb.append('/');
         }
-        if (rawQuery != null) {
-            sb.append('?');
-            for (int i = 0; i < rawQuery.length(); i++) {
-                char c = rawQuery.charAt(i);
-                if (c > 0x20 && c < 0x7F) {
-                    sb.append(c);
-                } else {
-                    // Grizzly reads the request line as ISO-8859-1, so every char here is one byte of it.
-                    appendEscape(sb, c & 0xFF);
-                }
+        return sb.toString();
+    }
+
+    /** "?" and the query as sent, with any byte a Location header cannot carry escaped; "" for none. */
+    public static String encodeQuery(String rawQuery) {
+        if (rawQuery == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("?");
+        for (int i = 0; i < rawQuery.length(); i++) {
+            char c = rawQuery.charAt(i);
+            if (c > 0x20 && c < 0x7F) {
+                sb.append(c);
+            } else {
+                // Grizzly reads the request line as ISO-8859-1, so every char here is one byte of it.
+                appendEscape(sb, c & 0xFF);
             }
         }
         return sb.toString();
