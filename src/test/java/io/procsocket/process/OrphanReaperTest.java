@@ -209,6 +209,9 @@ class OrphanReaperTest {
         Path pidFile = dir.resolve("cgi.pid");
         TesterScripts.sh(cgi, "spawn.cgi", String.join("\n",
                 "setsid -f sh -c 'echo $$ > \"$0\"; exec sleep 1000' '" + pidFile + "' </dev/null >/dev/null 2>&1",
+                // Answer only once the daemon is up: the request's end is what gets it ended, and a daemon ended
+                // before it wrote its pid would leave the test nothing to check.
+                "while [ ! -s '" + pidFile + "' ]; do sleep 0.01; done",
                 "printf 'Content-Type: text/plain\\r\\n\\r\\nstarted\\n'"));
         try (TesterServer server = TesterServer.start("--cgidir=" + cgi)) {
             HttpResponse<String> reply = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
