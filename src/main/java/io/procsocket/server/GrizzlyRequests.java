@@ -3,10 +3,12 @@ package io.procsocket.server;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Ipv6Text;
 import io.procsocket.gateway.UriPaths;
+import java.net.InetSocketAddress;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.util.MimeHeaders;
 
@@ -16,8 +18,26 @@ final class GrizzlyRequests {
 
     /** The peer's address as websocketd writes it: canonical IPv6, and "unknown_host" on a Unix socket. */
     static String remoteAddr(HttpRequestPacket request) {
-        return UnixConnection.isUnix(request.getConnection()) ? HandshakeInfo.UNKNOWN_HOST
-                : Ipv6Text.canonical(request.getRemoteAddress());
+        return remoteAddr(request.getConnection());
+    }
+
+    /** As {@link #remoteAddr(HttpRequestPacket)}, for a connection that has not sent a request head yet. */
+    static String remoteAddr(Connection<?> connection) {
+        if (UnixConnection.isUnix(connection)) {
+            return HandshakeInfo.UNKNOWN_HOST;
+        }
+        Object peer = connection.getPeerAddress();
+        return peer instanceof InetSocketAddress a && a.getAddress() != null
+                ? Ipv6Text.canonical(a.getAddress().getHostAddress()) : String.valueOf(peer);
+    }
+
+    /** websocketd's url:'...' log value for a request: scheme, the Host header as sent, the request target. */
+    static String logUrl(HttpRequestPacket request) {
+        String host = request.getHeader("Host");
+        String uri = request.getRequestURI();
+        String query = request.getQueryString();
+        return (request.isSecure() ? "https://" : "http://") + (host == null ? "" : host) + (uri == null ? "" : uri)
+                + (query == null ? "" : "?" + query);
     }
 
     /** Request headers in arrival order, names as sent, repeated ones repeated. */

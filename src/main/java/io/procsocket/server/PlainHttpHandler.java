@@ -37,8 +37,7 @@ final class PlainHttpHandler extends HttpHandler {
         String query = request.getQueryString();
         String host = request.getHeader("Host");
         GatewayLog log = GatewayLog.root()
-                .with("url", (request.isSecure() ? "https://" : "http://") + (host == null ? "" : host) + uri
-                        + (query == null ? "" : "?" + query))
+                .with("url", GrizzlyRequests.logUrl(request.getRequest()))
                 .with("remote", GrizzlyRequests.remoteAddr(request.getRequest()));
         String badHost = HostHeader.problem(GrizzlyRequests.headers(request.getRequest()),
                 request.getProtocol().getProtocolString());

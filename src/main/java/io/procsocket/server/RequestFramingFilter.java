@@ -228,7 +228,7 @@ final class RequestFramingFilter extends HttpServerFilter {
             refusal = grizzlyRefusal(request, ctx, t);
         }
         ENDING.set(ctx.getConnection(), Boolean.TRUE);
-        GatewayLog.root().with("url", logUrl(request)).with("remote", request.getRemoteAddress())
+        GatewayLog.root().with("url", logUrl(request)).with("remote", GrizzlyRequests.remoteAddr(request))
                 .access("http", "%s", refusal.logMessage());
         byte[] body = refusal.body().getBytes(StandardCharsets.UTF_8);
         HttpResponsePacket response = request.getResponse();
@@ -264,11 +264,7 @@ final class RequestFramingFilter extends HttpServerFilter {
     }
 
     private static String logUrl(HttpRequestPacket request) {
-        String host = request.getHeader("Host");
-        String uri = request.getRequestURI();
-        String query = request.getQueryString();
-        String url = (request.isSecure() ? "https://" : "http://") + (host == null ? "" : host)
-                + (uri == null ? "" : uri) + (query == null ? "" : "?" + query);
+        String url = GrizzlyRequests.logUrl(request);
         return url.length() <= MAX_LOGGED_URL ? url : url.substring(0, MAX_LOGGED_URL) + "...";
     }
 }

@@ -149,16 +149,11 @@ final class RequestHeadTimeout {
                 task = null;
             }
             if (heard) {
-                GatewayLog.root().with("remote", remote()).access("http",
+                GatewayLog.root().with("remote", GrizzlyRequests.remoteAddr(connection)).access("http",
                         "request headers not complete within %d ms (--headertimeoutms), closing the connection",
                         timeoutMs);
             }
             connection.closeSilently();
-        }
-
-        private String remote() {
-            Object peer = connection.getPeerAddress();
-            return peer instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(peer);
         }
     }
 }

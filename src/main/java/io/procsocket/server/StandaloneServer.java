@@ -125,9 +125,7 @@ public final class StandaloneServer implements AutoCloseable {
         try {
             http.start();
         } catch (java.net.BindException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("listen unix ")) {
-                throw e; // already in websocketd's words
-            }
+            // Only a TCP listener binds through Grizzly; the Unix one words its own failures.
             NetworkListener failed = listeners.stream().filter(l -> !l.isStarted() && !(l instanceof UnixSocketListener))
                     .findFirst().orElse(listeners.get(0));
             String host = failed.getHost();

@@ -63,7 +63,7 @@ final class UnixSocketListener extends NetworkListener {
             server.bind(address);
         } catch (IOException e) {
             server.close();
-            throw new java.net.BindException("listen unix " + path + ": bind: " + message(e));
+            throw new IOException("listen unix " + path + ": bind: " + message(e), e);
         }
         channel = server;
         fileKey = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
@@ -85,7 +85,7 @@ final class UnixSocketListener extends NetworkListener {
         }
         int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if ((mode & 0170000) != 0140000) {
-            throw new java.net.BindException("listen unix " + path + ": bind: address already in use (not a socket)");
+            throw new IOException("listen unix " + path + ": bind: address already in use (not a socket)");
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
@@ -94,7 +94,7 @@ final class UnixSocketListener extends NetworkListener {
             Files.deleteIfExists(path);
             return;
         }
-        throw new java.net.BindException("listen unix " + path + ": bind: address already in use");
+        throw new IOException("listen unix " + path + ": bind: address already in use");
     }
 
     private void accept() {
