@@ -3,7 +3,6 @@ package io.procsocket.server;
 import io.procsocket.log.GatewayLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -187,12 +186,7 @@ final class ClientFrameGuardFilter extends BaseFilter {
         }
 
         private ScheduledFuture<?> schedule(Runnable task, long delayMs) {
-            try {
-                return timer.schedule(task, delayMs, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                // The server is stopping and closes every connection itself.
-                return null;
-            }
+            return ConnectionTimers.schedule(timer, task, delayMs);
         }
     }
 }

@@ -2,10 +2,8 @@ package io.procsocket.server;
 
 import io.procsocket.log.GatewayLog;
 import java.io.IOException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.attributes.AttributeBuilder;
@@ -122,11 +120,7 @@ final class RequestHeadTimeout {
             }
             heard = false;
             cancel();
-            try {
-                task = timer.schedule(this::expired, timeoutMs, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                // The server is stopping and closes every connection itself.
-            }
+            task = ConnectionTimers.schedule(timer, this::expired, timeoutMs);
         }
 
         synchronized void stop(boolean forGood) {
