@@ -27,12 +27,13 @@ public final class CommandLine {
     private static final Map<String, Kind> FLAGS = new LinkedHashMap<>();
     static {
         for (String f : List.of("binary", "sameorigin", "ssl", "passstderr", "reverselookup", "devconsole",
-                "echoendpoint", "help", "version", "license")) {
+                "echoendpoint", "shared", "shared-always", "help", "version", "license")) {
             FLAGS.put(f, Kind.BOOL);
         }
         for (String f : List.of("port", "passenv", "closems", "maxforks", "maxframesize", "loglevel", "origin",
                 "sslcert", "sslkey", "sslca", "redirport", "dir", "staticdir", "cgidir", "pingms", "unixsocket",
-                "headertimeoutms", "messagetimeoutms")) {
+                "headertimeoutms", "messagetimeoutms", "shared-input", "shared-linger", "shared-replay", "shared-queue",
+                "maxclients", "shared-bus")) {
             FLAGS.put(f, Kind.VALUE);
         }
         for (String f : List.of("address", "header", "header-ws", "header-http")) {
@@ -196,7 +197,33 @@ public final class CommandLine {
         return new Config(port, addresses, command, scriptDir, binary, passEnv, closeMs, maxForks, maxFrame, level,
                 devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
                 isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs,
-                unixSocket, listenTcp, commandName);
+                unixSocket, listenTcp, commandName, shared(values));
+    }
+
+    /** --shared and the options that only mean something with it (each refused without it). */
+    private static Config.Shared shared(Map<String, String> values) throws UsageException {
+        boolean enabled = isTrue(values, "shared");
+        if (!enabled) {
+            for (String f : List.of("shared-input", "shared-linger", "shared-replay", "shared-queue", "maxclients",
+                    "shared-bus", "shared-always")) {
+                if (values.containsKey(f)) {
+                    throw new UsageException("--" + f + " needs --shared");
+                }
+            }
+            return Config.Shared.OFF;
+        }
+        Config.SharedInput input = values.containsKey("shared-input")
+                ? Validators.sharedInput(values.get("shared-input")) : Config.SharedInput.ALL;
+        long linger = values.containsKey("shared-linger")
+                ? Validators.nonNegativeInt("shared-linger", values.get("shared-linger")) : 0;
+        int replay = values.containsKey("shared-replay")
+                ? Validators.nonNegativeInt("shared-replay", values.get("shared-replay")) : 0;
+        int queue = values.containsKey("shared-queue")
+                ? Validators.positiveInt("shared-queue", values.get("shared-queue")) : Config.Shared.DEFAULT_QUEUE_BYTES;
+        int maxClients = values.containsKey("maxclients")
+                ? Validators.nonNegativeInt("maxclients", values.get("maxclients")) : 0;
+        String bus = values.containsKey("shared-bus") ? Validators.redisUrl(values.get("shared-bus")) : null;
+        return new Config.Shared(true, input, linger, isTrue(values, "shared-always"), replay, queue, maxClients, bus);
     }
 
     /** websocketd's rules: --ssl needs both --sslcert and --sslkey; no --ssl* file without --ssl. */

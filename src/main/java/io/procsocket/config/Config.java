@@ -39,6 +39,8 @@ import java.util.List;
  *                      --address
  * @param commandName   the program as websocketd names it in its log (Go's exec.LookPath): as typed when it
  *                      has a slash, else the PATH entry it was found in; "" without a command
+ * @param shared        --shared and its options: one process per route for every connection, or
+ *                      {@link Shared#OFF}
  */
 public record Config(
         int port,
@@ -66,7 +68,8 @@ public record Config(
         long messageTimeoutMs,
         Path unixSocket,
         boolean listenTcp,
-        String commandName) {
+        String commandName,
+        Shared shared) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;
@@ -137,6 +140,27 @@ public record Config(
      * @param clientCa    --sslca: CA certificates a client certificate must chain to, or null (no mTLS)
      */
     public record Tls(Path certificate, Path key, Path clientCa) { }
+
+    /** Whether clients of a shared process may write to its stdin (--shared-input). */
+    public enum SharedInput { ALL, NONE }
+
+    /**
+     * --shared: every connection to a route joins that route's one process.
+     *
+     * @param enabled    --shared
+     * @param input      --shared-input: whose messages reach stdin
+     * @param lingerMs   --shared-linger: how long the process outlives its last client
+     * @param always     --shared-always: started with the server, restarted (with backoff) when it exits
+     * @param replay     --shared-replay: how many of the latest lines (chunks) a joining client gets first
+     * @param queueBytes --shared-queue: most bytes waiting to be sent to one client before it is dropped
+     * @param maxClients --maxclients: most clients of one route; 0 = no limit
+     * @param bus        --shared-bus: the Redis URL several instances share their processes through, or null
+     */
+    public record Shared(boolean enabled, SharedInput input, long lingerMs, boolean always, int replay,
+                         int queueBytes, int maxClients, String bus) {
+        public static final int DEFAULT_QUEUE_BYTES = 1 << 20;
+        public static final Shared OFF = new Shared(false, SharedInput.ALL, 0, false, 0, DEFAULT_QUEUE_BYTES, 0, null);
+    }
 
     public Config {
         addresses = List.copyOf(addresses);

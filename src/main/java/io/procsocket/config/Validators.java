@@ -27,6 +27,52 @@ public final class Validators {
         return n;
     }
 
+    public static int positiveInt(String flag, String value) throws UsageException {
+        int n = integer(flag, value);
+        if (n <= 0) {
+            throw new UsageException("--" + flag + " must be at least 1, got " + value);
+        }
+        return n;
+    }
+
+    public static Config.SharedInput sharedInput(String value) throws UsageException {
+        switch (value) {
+            case "all":
+                return Config.SharedInput.ALL;
+            case "none":
+                return Config.SharedInput.NONE;
+            default:
+                throw new UsageException("--shared-input must be all or none, got " + value);
+        }
+    }
+
+    /**
+     * --shared-bus: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or rediss:// for TLS, as Redis clients take it.
+     * Checked here so that a typo fails at start-up, not at the first client.
+     */
+    public static String redisUrl(String value) throws UsageException {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new UsageException("--shared-bus is not a URL: " + value);
+        }
+        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+            throw new UsageException("--shared-bus takes redis://HOST:PORT[/DB] or rediss://..., got " + value);
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new UsageException("--shared-bus has no host: " + value);
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (!path.isEmpty() && !path.equals("/") && !path.matches("/[0-9]{1,2}")) {
+            throw new UsageException("--shared-bus: the path must be a database number, got " + path);
+        }
+        if (uri.getQuery() != null || uri.getFragment() != null) {
+            throw new UsageException("--shared-bus takes no query or fragment: " + value);
+        }
+        return value;
+    }
+
     public static boolean bool(String flag, String value) throws UsageException {
         switch (value) {
             case "true": case "1": case "t": case "T": case "TRUE": case "True":

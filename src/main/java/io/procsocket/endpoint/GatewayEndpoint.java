@@ -9,12 +9,12 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 
-/** One WebSocket session bound to one child process. */
+/** One WebSocket session bound to its own child process, or (--shared) to its route's shared one. */
 public final class GatewayEndpoint extends Endpoint {
     private static final System.Logger LOG = System.getLogger(GatewayEndpoint.class.getName());
 
     private final Gateway gateway;
-    private ProcessConnection connection;
+    private ClientSession connection;
 
     GatewayEndpoint(Gateway gateway) {
         this.gateway = gateway;
@@ -27,7 +27,8 @@ public final class GatewayEndpoint extends Endpoint {
             closeQuietly(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "unknown connection ticket"));
             return;
         }
-        connection = new ProcessConnection(gateway, session, pending);
+        connection = pending.shared() != null ? new SharedViewer(gateway, session, pending)
+                : new ProcessConnection(gateway, session, pending);
         connection.start();
     }
 

@@ -5,16 +5,10 @@ import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.PendingConnections;
 import io.procsocket.log.GatewayLog;
-import io.procsocket.message.StdinChunk;
-import io.procsocket.message.StdinLine;
-import io.procsocket.message.StdStreamLine;
-import io.procsocket.message.StdoutChunk;
-import io.procsocket.message.StdoutLine;
 import io.procsocket.process.CgiEnvironment;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.process.LaunchFailure;
-import io.procsocket.process.LineSplitter;
-import io.procsocket.process.PipeEnd;
+import io.procsocket.process.OutputFramer;
 import io.procsocket.process.PipeReactor;
 import io.procsocket.process.Signals;
 import jakarta.websocket.CloseReason;
@@ -23,7 +17,6 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -37,14 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * into frames with asynchronous sends, re-arming a pipe only once what it read has gone out (a slow
  * client fills the pipe and the child blocks; nothing piles up in memory, and no thread waits).
  */
-final class ProcessConnection {
-    /**
-     * The largest --binary message: one read of stdout, as websocketd reads it (a 64 KiB buffer), so a 10,000-byte
-     * echo through cat is one message and 100,000 bytes are two. At most one is in flight per connection.
-     */
-    private static final int BINARY_CHUNK = 64 * 1024;
-    /** stderr lines longer than this go to the log (and --passstderr) in pieces: a log line, not a document. */
-    private static final int MAX_STDERR_LINE = 1 << 20;
+final class ProcessConnection implements ClientSession {
     /** How long an exited child's stdout may stay open (held by a grandchild) before the group is ended. */
     private static final long EXIT_GRACE_MS = 100;
     /**
@@ -71,8 +57,8 @@ final class ProcessConnection {
     private final AtomicBoolean clientOpen = new AtomicBoolean(true);
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
-    private final LineSplitter stdoutLines;
-    private final LineSplitter stderrLines = new LineSplitter(MAX_STDERR_LINE);
+    private final OutputFramer stdoutFramer;
+    private final OutputFramer stderrFramer;
     private GatewayLog log;
     private ChildProcess child;
     private SendQueue sends;
@@ -85,7 +71,8 @@ final class ProcessConnection {
         this.pending = pending;
         this.request = pending.request();
         this.config = gateway.config();
-        this.stdoutLines = new LineSplitter(config.maxLineSize());
+        this.stdoutFramer = OutputFramer.stdout(config);
+        this.stderrFramer = OutputFramer.stderr(config);
         this.id = gateway.openConnection();
         String origin = request.header("Origin");
         this.log = GatewayLog.root()
@@ -96,12 +83,10 @@ final class ProcessConnection {
                 .with("origin", origin == null ? "file:" : origin);
     }
 
-    void start() {
+    @Override
+    public void start() {
         log.access("session", "CONNECT");
-        int max = config.maxFrameSize() == 0 ? Integer.MAX_VALUE : config.maxFrameSize();
-        session.setMaxTextMessageBufferSize(max);
-        session.setMaxBinaryMessageBufferSize(max);
-        session.setMaxIdleTimeout(NEVER_IDLE);
+        ClientInput.limit(session, config);
 
         Map<String, String> env = CgiEnvironment.build(request, pending.route(), config, id,
                 CgiEnvironment.remoteHost(request.remoteAddr(), config.reverseLookup()));
@@ -123,15 +108,10 @@ final class ProcessConnection {
         log = log.with("pid", Long.toString(child.pid()));
         log.debug("process", "Process started");
 
-        if (config.binary()) {
-            session.addMessageHandler(StdinChunk.class, (MessageHandler.Whole<StdinChunk>) this::onBinary);
-            session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onTextRaw);
-        } else {
-            session.addMessageHandler(StdinLine.class, (MessageHandler.Whole<StdinLine>) this::onText);
-            // websocketd writes a binary message to a text-mode program's stdin as it is (the dev console's
-            // "send file" does this); without a handler the container would fail the session instead.
-            session.addMessageHandler(StdinChunk.class, (MessageHandler.Whole<StdinChunk>) this::onBinary);
-        }
+        new ClientInput(session, config, log, this::heard, this::writeStdin, () -> {
+            clientOpen.set(false);
+            clientGone();
+        }).attach();
         sends = new SendQueue(session.getAsyncRemote(), this::sendFailed);
         try {
             stdinProbe = gateway.timer().scheduleWithFixedDelay(this::probeBlockedClient,
@@ -167,59 +147,11 @@ final class ProcessConnection {
         GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "ping timeout"));
     }
 
-    /** Text mode: the message and a newline, so it is one line (or several) on stdin. */
-    private void onText(StdinLine line) {
-        writeText(line, true);
-    }
-
-    /** --binary: websocketd writes a text frame's bytes raw, without a newline. */
-    private void onTextRaw(StdinLine line) {
-        writeText(line, false);
-    }
-
-    private void writeText(StdinLine line, boolean withNewline) {
-        if (heartbeat != null) {
-            heartbeat.heard();
+    private void heard() {
+        Heartbeat h = heartbeat;
+        if (h != null) {
+            h.heard();
         }
-        byte[] bytes = line.toBytes();
-        int textBytes = bytes.length - 1;
-        if (tooBig(textBytes)) {
-            return;
-        }
-        writeStdin(bytes, 0, withNewline ? bytes.length : textBytes);
-    }
-
-    private void onBinary(StdinChunk chunk) {
-        if (heartbeat != null) {
-            heartbeat.heard();
-        }
-        ByteBuffer b = chunk.bytes();
-        if (tooBig(b.remaining())) {
-            return;
-        }
-        if (b.hasArray()) {
-            writeStdin(b.array(), b.arrayOffset() + b.position(), b.remaining());
-        } else {
-            byte[] copy = new byte[b.remaining()];
-            b.get(copy);
-            writeStdin(copy, 0, copy.length);
-        }
-    }
-
-    /**
-     * --maxframesize, checked here because Tyrus applies the session's buffer size only to messages
-     * split over several frames: a single frame up to its frame buffer would be delivered whole.
-     */
-    private boolean tooBig(int messageBytes) {
-        if (config.maxFrameSize() == 0 || messageBytes <= config.maxFrameSize()) {
-            return false;
-        }
-        log.access("session", "message of %d bytes over --maxframesize %d", messageBytes, config.maxFrameSize());
-        if (clientOpen.getAndSet(false)) {
-            GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big"));
-        }
-        clientGone();
-        return true;
     }
 
     private void writeStdin(byte[] bytes, int off, int len) {
@@ -245,7 +177,8 @@ final class ProcessConnection {
     }
 
     /** The client closed or vanished: websocketd's kill sequence, then the reactor reads stdout to its end. */
-    void clientGone() {
+    @Override
+    public void clientGone() {
         clientOpen.set(false);
         if (child != null) {
             child.terminate(config.closeMs(), gateway.timer());
@@ -265,25 +198,13 @@ final class ProcessConnection {
     }
 
     private void readStdout(PipeReactor.Registration stdout) {
-        PipeReactor reactor = gateway.reactor();
-        int n = read(reactor, stdout, config.binary() ? BINARY_CHUNK : PipeReactor.READ_BUFFER, "stdout");
-        if (n == PipeEnd.WOULD_BLOCK) {
+        OutputFramer.Outcome outcome = stdoutFramer.read(gateway.reactor(), stdout, log, m -> deliver(m, null));
+        if (outcome == OutputFramer.Outcome.WOULD_BLOCK) {
             stdout.rearm();
-        } else if (n == PipeEnd.EOF) {
+        } else if (outcome == OutputFramer.Outcome.EOF) {
             stdout.close();
-            if (!config.binary()) {
-                stdoutLines.finish(text -> deliver(stdoutMessage(text), null));
-            }
             deliver(null, this::endOfOutput);
-        } else if (config.binary()) {
-            deliver(new StdoutChunk(ByteBuffer.wrap(Arrays.copyOf(reactor.bytes(), n))), stdout::rearm);
         } else {
-            long cutBefore = stdoutLines.cutLines();
-            stdoutLines.feed(reactor.bytes(), 0, n, text -> deliver(stdoutMessage(text), null));
-            if (stdoutLines.cutLines() != cutBefore) {
-                log.info("process", "stdout line longer than %d bytes sent in pieces (raise --maxframesize to "
-                        + "send longer lines whole)", config.maxLineSize());
-            }
             // Read more only once all of this has gone out: the client's pace is the child's pace.
             deliver(null, stdout::rearm);
         }
@@ -291,40 +212,14 @@ final class ProcessConnection {
 
     /** Reactor thread: stderr has data or ended. Lines go to the log (and with --passstderr to the client). */
     private void onStderr(PipeReactor.Registration stderr) {
-        int n = read(gateway.reactor(), stderr, PipeReactor.READ_BUFFER, "stderr");
-        if (n == PipeEnd.WOULD_BLOCK) {
-            stderr.rearm();
-        } else if (n == PipeEnd.EOF) {
+        OutputFramer.Outcome outcome = stderrFramer.read(gateway.reactor(), stderr, log, m -> deliver(m, null));
+        if (outcome == OutputFramer.Outcome.EOF) {
             stderr.close();
-            stderrLines.finish(this::onStderrLine);
+        } else if (outcome == OutputFramer.Outcome.DATA && config.passStderr()) {
+            deliver(null, stderr::rearm);
         } else {
-            stderrLines.feed(gateway.reactor().bytes(), 0, n, this::onStderrLine);
-            if (config.passStderr()) {
-                deliver(null, stderr::rearm);
-            } else {
-                stderr.rearm();
-            }
+            stderr.rearm();
         }
-    }
-
-    private int read(PipeReactor reactor, PipeReactor.Registration pipe, int max, String name) {
-        try {
-            return reactor.read(pipe, max);
-        } catch (IOException e) {
-            log.debug("process", "%s read failed: %s", name, e.getMessage());
-            return PipeEnd.EOF;
-        }
-    }
-
-    private void onStderrLine(String line) {
-        log.error("stderr", "%s", line);
-        if (config.passStderr()) {
-            deliver(new StdStreamLine(StdStreamLine.Stream.STDERR, line), null);
-        }
-    }
-
-    private Object stdoutMessage(String text) {
-        return config.passStderr() ? new StdStreamLine(StdStreamLine.Stream.STDOUT, text) : new StdoutLine(text);
     }
 
     /**

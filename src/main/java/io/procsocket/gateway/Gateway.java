@@ -8,6 +8,9 @@ import io.procsocket.process.PipeReactor;
 import io.procsocket.process.ProcessGroupLauncher;
 import io.procsocket.process.StdinBacklog;
 import io.procsocket.process.Signals;
+import io.procsocket.shared.SharedBus;
+import io.procsocket.shared.SharedProcess;
+import io.procsocket.shared.SharedRoutes;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +62,8 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService workers;
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
     private final OrphanReaper orphans;
+    /** --shared: each route's one process; null without the flag. */
+    private final SharedRoutes shared;
 
     /** In a servlet container: orphans that left their process group are not ours to end (see OrphanReaper). */
     public Gateway(Config config) {
@@ -85,7 +90,9 @@ public final class Gateway implements AutoCloseable {
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
         this.directoryKey = GatewayDirectory.add(this);
-        this.pending = new PendingConnections(directoryKey, MAX_PENDING, timer, forks::release);
+        this.pending = new PendingConnections(directoryKey, MAX_PENDING, timer, this::releasePlace);
+        this.shared = config.shared().enabled()
+                ? new SharedRoutes(forks, SharedBus.factory(this)) : null;
         this.workers = Executors.newCachedThreadPool(daemon(WORKER_THREAD_PREFIX, WORKER_STACK_BYTES));
     }
 
@@ -114,6 +121,9 @@ public final class Gateway implements AutoCloseable {
             log.access("session", "NOT FOUND: reserved path");
             return Admission.refused(Refusal.NOT_FOUND);
         }
+        if (shared != null && !echo) {
+            return admitShared(request, log);
+        }
         if (!forks.tryAcquire()) {
             log.error("http", "Max of possible forks already active, upgrade rejected");
             return Admission.refused(Refusal.TOO_MANY);
@@ -128,27 +138,100 @@ public final class Gateway implements AutoCloseable {
     private Admission admitWithSlot(HandshakeInfo request, boolean echo, GatewayLog log) {
         Route route = null;
         if (!echo) {
-            ScriptLocator.Lookup lookup = router.route(request.path());
+            ScriptLocator.Lookup lookup = lookup(request, log);
             if (lookup.route() == null) {
-                log.access("session", lookup.refusal() == Refusal.NOT_EXECUTABLE
-                        ? "FORBIDDEN: script is not executable" : "NOT FOUND: script not found");
                 return Admission.refused(lookup.refusal());
             }
             route = lookup.route();
         }
+        if (!originAllowed(request, log)) {
+            return Admission.refused(Refusal.ORIGIN_FORBIDDEN);
+        }
+        return ticket(request, route, echo ? null : new StdinBacklog(), null, echo, log);
+    }
+
+    /**
+     * --shared: no fork slot per client. The route's process holds one slot for all of them; the client takes a
+     * place in it (--maxclients), which its ticket holds until the session joins.
+     */
+    private Admission admitShared(HandshakeInfo request, GatewayLog log) {
+        ScriptLocator.Lookup lookup = lookup(request, log);
+        if (lookup.route() == null) {
+            return Admission.refused(lookup.refusal());
+        }
+        if (!originAllowed(request, log)) {
+            return Admission.refused(Refusal.ORIGIN_FORBIDDEN);
+        }
+        SharedRoutes.Place place = shared.reserve(lookup.route(), request.contextPath());
+        if (place.refused() == SharedRoutes.Refused.FORKS) {
+            log.error("http", "Max of possible forks already active, upgrade rejected");
+            return Admission.refused(Refusal.TOO_MANY);
+        }
+        if (place.refused() == SharedRoutes.Refused.CLIENTS) {
+            log.error("http", "Max of clients of this shared process (%d) already connected, upgrade rejected",
+                    config.shared().maxClients());
+            return Admission.refused(Refusal.TOO_MANY);
+        }
+        // Never backlogged: a shared program's stdin is written without waiting (see SharedProcess.write), so
+        // the standalone server always reads these clients' frames on the selector thread.
+        Admission admission = ticket(request, lookup.route(), new StdinBacklog(), place.process(), false, log);
+        if (!admission.accepted()) {
+            place.process().unreserve();
+        }
+        return admission;
+    }
+
+    private ScriptLocator.Lookup lookup(HandshakeInfo request, GatewayLog log) {
+        ScriptLocator.Lookup lookup = router.route(request.path());
+        if (lookup.route() == null) {
+            log.access("session", lookup.refusal() == Refusal.NOT_EXECUTABLE
+                    ? "FORBIDDEN: script is not executable" : "NOT FOUND: script not found");
+        }
+        return lookup;
+    }
+
+    private boolean originAllowed(HandshakeInfo request, GatewayLog log) {
         String originRefusal = OriginCheck.refusal(config.origins(), request.header("Origin"), request.host(),
                 request.secure());
         if (originRefusal != null) {
             log.access("session", "%s", originRefusal);
-            return Admission.refused(Refusal.ORIGIN_FORBIDDEN);
+            return false;
         }
-        StdinBacklog stdin = echo ? null : new StdinBacklog();
-        String ticket = pending.put(request, route, stdin);
+        return true;
+    }
+
+    private Admission ticket(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess place,
+                             boolean echo, GatewayLog log) {
+        String ticket = pending.put(request, route, stdin, place);
         if (ticket == null) {
             log.error("http", "Too many upgrades in progress (%d), upgrade rejected", MAX_PENDING);
             return Admission.refused(Refusal.SERVICE_UNAVAILABLE);
         }
         return new Admission(ticket, echo, stdin, null);
+    }
+
+    /** A ticket expired unclaimed: its fork slot, or its place in a shared process, goes back. */
+    private void releasePlace(PendingConnections.Pending p) {
+        if (p.shared() != null) {
+            p.shared().unreserve();
+        } else {
+            forks.release();
+        }
+    }
+
+    /**
+     * --shared-always in single-command mode: the program runs from start-up. Front doors call this once they
+     * serve, with the context path their clients' SCRIPT_NAME starts with.
+     */
+    public void startShared(String contextPath) {
+        if (shared == null || !config.shared().always() || config.usingScriptDir() || config.command().isEmpty()) {
+            return;
+        }
+        Route route = router.route("/").route();
+        if (!shared.startAlways(route, contextPath)) {
+            GatewayLog.root().with("command", route.label())
+                    .error("process", "Max of possible forks already active, shared process not started");
+        }
     }
 
     /**
@@ -236,6 +319,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** --shared: clients joined to a route's process now (0 without the flag). */
+    public int sharedClients() {
+        return shared == null ? 0 : shared.clients();
+    }
+
     public int liveChildren() {
         return live.size();
     }
@@ -253,6 +341,9 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         GatewayDirectory.remove(directoryKey);
         pending.clear();
+        if (shared != null) {
+            shared.close();
+        }
         for (ChildProcess child : live) {
             child.terminate(config.closeMs(), timer);
         }

@@ -1,6 +1,7 @@
 package io.procsocket.gateway;
 
 import io.procsocket.process.StdinBacklog;
+import io.procsocket.shared.SharedProcess;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Hands an admitted request from the front door (filter) to the endpoint across the upgrade. The front door
@@ -23,9 +25,12 @@ public final class PendingConnections {
     /**
      * An admitted request waiting for its WebSocket session.
      *
-     * @param route what it runs; null for the echo endpoint
+     * @param route  what it runs; null for the echo endpoint
+     * @param shared with --shared, the route's process it has a place in; else null
+     * @param frames the front door's direct frame writer for the connection, if it has one; else null
      */
-    public record Pending(HandshakeInfo request, Route route, StdinBacklog stdin) { }
+    public record Pending(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared,
+                          FrameWriter frames) { }
 
     /** Standalone the upgrade follows admission within microseconds; in a container within one request. */
     static final long EXPIRY_MS = 10_000;
@@ -33,6 +38,7 @@ public final class PendingConnections {
     private final class Entry {
         final Pending pending;
         volatile ScheduledFuture<?> expiry;
+        volatile FrameWriter frames;
 
         Entry(Pending pending) {
             this.pending = pending;
@@ -45,13 +51,14 @@ public final class PendingConnections {
     private final String prefix;
     private final int capacity;
     private final ScheduledExecutorService timer;
-    private final Runnable releaseSlot;
+    private final Consumer<Pending> releaseSlot;
 
     /**
      * @param prefix      starts every ticket (tells which gateway issued it)
-     * @param releaseSlot gives back the slot of a ticket that expires unclaimed
+     * @param releaseSlot gives back the slot (a fork, or a shared process's place) of a ticket that expires
+     *                    unclaimed
      */
-    PendingConnections(String prefix, int capacity, ScheduledExecutorService timer, Runnable releaseSlot) {
+    PendingConnections(String prefix, int capacity, ScheduledExecutorService timer, Consumer<Pending> releaseSlot) {
         this.prefix = prefix;
         this.capacity = capacity;
         this.timer = timer;
@@ -59,7 +66,7 @@ public final class PendingConnections {
     }
 
     /** A new ticket for the request, or null when {@code capacity} tickets are already waiting. */
-    String put(HandshakeInfo request, Route route, StdinBacklog stdin) {
+    String put(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared) {
         if (count.incrementAndGet() > capacity) {
             count.decrementAndGet();
             return null;
@@ -67,7 +74,7 @@ public final class PendingConnections {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         String ticket = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Entry entry = new Entry(new Pending(request, route, stdin));
+        Entry entry = new Entry(new Pending(request, route, stdin, shared, null));
         pending.put(ticket, entry);
         try {
             entry.expiry = timer.schedule(() -> expire(ticket), EXPIRY_MS, TimeUnit.MILLISECONDS);
@@ -90,14 +97,25 @@ public final class PendingConnections {
         if (expiry != null) {
             expiry.cancel(false);
         }
-        return e.pending;
+        Pending p = e.pending;
+        FrameWriter frames = e.frames;
+        return frames == null ? p : new Pending(p.request(), p.route(), p.stdin(), p.shared(), frames);
+    }
+
+    /** The front door can write frames to the connection the ticket is for itself (standalone). */
+    public void attach(String ticket, FrameWriter frames) {
+        Entry e = pending.get(ticket);
+        if (e != null) {
+            e.frames = frames;
+        }
     }
 
     /** Whoever removes the entry owns its slot: here, nobody claimed it in time, so it goes back. */
     private void expire(String ticket) {
-        if (pending.remove(ticket) != null) {
+        Entry e = pending.remove(ticket);
+        if (e != null) {
             count.decrementAndGet();
-            releaseSlot.run();
+            releaseSlot.accept(e.pending);
         }
     }
 

@@ -84,6 +84,29 @@ public final class CgiEnvironment {
     }
 
     /**
+     * A --shared program's environment: the route's and the server's, never one client's (no REMOTE_*, no
+     * HTTP_* from request headers, no QUERY_STRING). SCRIPT_NAME as for its clients, PATH_INFO empty.
+     */
+    public static Map<String, String> forSharedRoute(Route route, Config config, String contextPath, String uniqueId) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SERVER_SOFTWARE", Version.SERVER_SOFTWARE);
+        env.put("GATEWAY_INTERFACE", "CGI/1.1");
+        env.put("SERVER_PROTOCOL", "HTTP/1.1");
+        env.put("REQUEST_METHOD", "GET");
+        env.put("SCRIPT_NAME", contextPath + route.scriptName());
+        env.put("PATH_INFO", "");
+        env.put("PATH_TRANSLATED", route.pathTranslated());
+        env.put("UNIQUE_ID", uniqueId);
+        if (config.secure()) {
+            env.put("HTTPS", "on");
+        }
+        for (Config.EnvVar v : config.passEnv()) {
+            env.put(v.name(), v.value());
+        }
+        return env;
+    }
+
+    /**
      * Removes from {@code env} every variable execve(2) would refuse, and returns their names. Linux
      * takes at most MAX_ARG_STRLEN (32 pages: 128 KiB) for one "NAME=value" string, and one string over
      * it fails the whole launch with E2BIG, so a big cookie would otherwise stop the program starting.

@@ -50,6 +50,8 @@ public final class ChildProcess {
     private final Condition drained = stdinLock.newCondition();
     /** What the child has not read yet, oldest first; the reactor writes it out as the pipe drains. */
     private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+    /** The bytes in {@link #waiting}. */
+    private long waitingBytes;
     private PipeReactor.Registration stdinWatch;
     private boolean stdinClosed;
 
@@ -109,11 +111,7 @@ public final class ChildProcess {
                 off += Math.max(n, 0);
                 len -= Math.max(n, 0);
             }
-            waiting.add(Arrays.copyOfRange(bytes, off, off + len));
-            if (!backlog.backlogged()) {
-                backlog.startWaiting();
-                watchStdin();
-            }
+            queue(bytes, off, len);
             if (NoWaiting.here()) {
                 return;
             }
@@ -125,6 +123,46 @@ public final class ChildProcess {
             throw new IOException("interrupted while the child's stdin was full");
         } finally {
             stdinLock.unlock();
+        }
+    }
+
+    /**
+     * Writes one whole message to stdin, in order after any still waiting, and never waits: for a program
+     * many clients write to (--shared), where one waiting writer would hold a shared thread. False, and
+     * nothing written, when more than {@code maxWaiting} bytes would then wait for the child to read them.
+     */
+    public boolean offerStdin(byte[] bytes, int off, int len, long maxWaiting) throws IOException {
+        stdinLock.lock();
+        try {
+            if (stdinClosed) {
+                throw new IOException("stdin is closed");
+            }
+            if (!waiting.isEmpty()) {
+                if (waitingBytes + len > maxWaiting) {
+                    return false;
+                }
+                queue(bytes, off, len);
+                return true;
+            }
+            byte[] whole = off == 0 && len == bytes.length ? bytes : Arrays.copyOfRange(bytes, off, off + len);
+            int n = len == 0 ? 0 : stdin.write(whole, len);
+            if (n < len) {
+                // The part written is in the pipe already: the rest must follow it, whatever the bound says.
+                queue(whole, Math.max(n, 0), len - Math.max(n, 0));
+            }
+            return true;
+        } finally {
+            stdinLock.unlock();
+        }
+    }
+
+    /** Holding stdinLock: {@code len} bytes wait for the reactor to write them once the pipe has room. */
+    private void queue(byte[] bytes, int off, int len) {
+        waiting.add(Arrays.copyOfRange(bytes, off, off + len));
+        waitingBytes += len;
+        if (!backlog.backlogged()) {
+            backlog.startWaiting();
+            watchStdin();
         }
     }
 
@@ -149,6 +187,7 @@ public final class ChildProcess {
                     return;
                 }
                 waiting.poll();
+                waitingBytes -= n;
                 if (n < head.length) {
                     waiting.addFirst(Arrays.copyOfRange(head, n, head.length));
                 }
@@ -271,6 +310,7 @@ public final class ChildProcess {
         }
         stdinClosed = true;
         waiting.clear();
+        waitingBytes = 0;
         if (stdinWatch != null) {
             stdinWatch.close();
         } else {

@@ -107,6 +107,7 @@ public final class StandaloneServer implements AutoCloseable {
             }
             // Bound and accepting already; libc has been bound in the background meanwhile.
             gateway.awaitProcessLayer();
+            gateway.startShared("");
         } catch (DeploymentException e) {
             server.close();
             throw new IOException("cannot deploy the gateway endpoint: " + e.getMessage(), e);

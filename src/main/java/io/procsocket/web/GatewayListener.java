@@ -96,6 +96,7 @@ public final class GatewayListener implements ServletContextListener {
             if (config.devConsole()) {
                 console = ConsolePage.inBuild();
             }
+            gateway.startShared(context.getContextPath());
             log.info("server", "Serving using the container's WebSocket implementation, command '%s' (from %s)",
                     config.commandLabel(), source.name());
         }

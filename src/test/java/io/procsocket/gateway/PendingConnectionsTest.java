@@ -34,8 +34,8 @@ class PendingConnectionsTest {
 
     @Test
     void aTicketIsClaimedOnceAndItsSlotIsTheClaimers() {
-        PendingConnections pending = new PendingConnections("t.", 10, timer, released::incrementAndGet);
-        String ticket = pending.put(request(), null, null);
+        PendingConnections pending = new PendingConnections("t.", 10, timer, p -> released.incrementAndGet());
+        String ticket = pending.put(request(), null, null, null);
         assertTrue(ticket.startsWith("t."));
         assertNotNull(pending.claim(ticket));
         assertNull(pending.claim(ticket));
@@ -46,19 +46,19 @@ class PendingConnectionsTest {
 
     @Test
     void ticketsBeyondCapacityAreNotIssued() {
-        PendingConnections pending = new PendingConnections("t.", 3, timer, released::incrementAndGet);
+        PendingConnections pending = new PendingConnections("t.", 3, timer, p -> released.incrementAndGet());
         for (int i = 0; i < 3; i++) {
-            assertNotNull(pending.put(request(), null, null));
+            assertNotNull(pending.put(request(), null, null, null));
         }
-        assertNull(pending.put(request(), null, null));
+        assertNull(pending.put(request(), null, null, null));
         assertEquals(3, pending.size());
     }
 
     @Test
     void anUnclaimedTicketExpiresOnTheTimerAndGivesItsSlotBack() throws Exception {
         // The expiry is scheduled on the timer: run it now instead of waiting its 10 s.
-        PendingConnections pending = new PendingConnections("t.", 10, timer, released::incrementAndGet);
-        String ticket = pending.put(request(), null, null);
+        PendingConnections pending = new PendingConnections("t.", 10, timer, p -> released.incrementAndGet());
+        String ticket = pending.put(request(), null, null, null);
         ScheduledFuture<?> expiry = (ScheduledFuture<?>) timer.getQueue().peek();
         assertNotNull(expiry, "an expiry task per ticket");
         assertTrue(expiry.getDelay(TimeUnit.MILLISECONDS) <= PendingConnections.EXPIRY_MS);
@@ -70,9 +70,9 @@ class PendingConnectionsTest {
 
     @Test
     void closingVoidsEveryTicketAndReturnsEverySlot() {
-        PendingConnections pending = new PendingConnections("t.", 10, timer, released::incrementAndGet);
-        String a = pending.put(request(), null, null);
-        pending.put(request(), null, null);
+        PendingConnections pending = new PendingConnections("t.", 10, timer, p -> released.incrementAndGet());
+        String a = pending.put(request(), null, null, null);
+        pending.put(request(), null, null, null);
         pending.clear();
         assertEquals(2, released.get());
         assertNull(pending.claim(a));

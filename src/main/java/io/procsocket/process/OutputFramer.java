@@ -1,0 +1,124 @@
+package io.procsocket.process;
+
+import io.procsocket.config.Config;
+import io.procsocket.log.GatewayLog;
+import io.procsocket.message.StdStreamLine;
+import io.procsocket.message.StdoutChunk;
+import io.procsocket.message.StdoutLine;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Turns one read of a child's stdout or stderr into the messages a client gets, the same way for a
+ * connection's own program and for a shared one: stdout lines (text mode, or {"stream":...} JSON with
+ * --passstderr), stdout chunks (--binary), stderr lines (to the log, and to clients with --passstderr).
+ * Reads never block; what to do about re-arming the pipe is the caller's (its pacing policy).
+ */
+public final class OutputFramer {
+    /** What one {@link #read} found. */
+    public enum Outcome { DATA, WOULD_BLOCK, EOF }
+
+    /**
+     * The largest --binary message: one read of stdout, as websocketd reads it (a 64 KiB buffer), so a 10,000-byte
+     * echo through cat is one message and 100,000 bytes are two.
+     */
+    static final int BINARY_CHUNK = 64 * 1024;
+    /** stderr lines longer than this go to the log (and --passstderr) in pieces: a log line, not a document. */
+    private static final int MAX_STDERR_LINE = 1 << 20;
+
+    private final Config config;
+    private final boolean stderr;
+    private final LineSplitter lines;
+    private final int maxRead;
+
+    private OutputFramer(Config config, boolean stderr, int maxRead) {
+        this.config = config;
+        this.stderr = stderr;
+        this.lines = new LineSplitter(stderr ? MAX_STDERR_LINE : config.maxLineSize());
+        this.maxRead = maxRead;
+    }
+
+    public static OutputFramer stdout(Config config) {
+        return stdout(config, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reading at most {@code maxRead} bytes at a time (never more than a read of websocketd's): a shared program's
+     * reads are kept within what a client that keeps up has room for.
+     */
+    public static OutputFramer stdout(Config config, int maxRead) {
+        return new OutputFramer(config, false, maxRead);
+    }
+
+    /** stderr's lines are logged at ERROR as websocketd does; with --passstderr they are messages too. */
+    public static OutputFramer stderr(Config config) {
+        return new OutputFramer(config, true, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads once and hands every whole message to {@code messages} (at EOF, the last line even without its
+     * newline). A failed read counts as the end of the stream.
+     */
+    public Outcome read(PipeReactor reactor, PipeReactor.Registration pipe, GatewayLog log,
+                        Consumer<Object> messages) {
+        int n;
+        try {
+            n = reactor.read(pipe, Math.min(maxRead, !stderr && config.binary() ? BINARY_CHUNK : PipeReactor.READ_BUFFER));
+        } catch (IOException e) {
+            log.debug("process", "%s read failed: %s", stderr ? "stderr" : "stdout", e.getMessage());
+            n = PipeEnd.EOF;
+        }
+        if (n == PipeEnd.WOULD_BLOCK) {
+            return Outcome.WOULD_BLOCK;
+        }
+        Consumer<String> line = stderr ? text -> stderrLine(log, text, messages) : text -> messages.accept(stdoutLine(text));
+        if (n == PipeEnd.EOF) {
+            if (stderr || !config.binary()) {
+                lines.finish(line);
+            }
+            return Outcome.EOF;
+        }
+        if (!stderr && config.binary()) {
+            messages.accept(new StdoutChunk(ByteBuffer.wrap(Arrays.copyOf(reactor.bytes(), n))));
+            return Outcome.DATA;
+        }
+        long cutBefore = lines.cutLines();
+        lines.feed(reactor.bytes(), 0, n, line);
+        if (!stderr && lines.cutLines() != cutBefore) {
+            log.info("process", "stdout line longer than %d bytes sent in pieces (raise --maxframesize to "
+                    + "send longer lines whole)", config.maxLineSize());
+        }
+        return Outcome.DATA;
+    }
+
+    private void stderrLine(GatewayLog log, String text, Consumer<Object> messages) {
+        log.error("stderr", "%s", text);
+        if (config.passStderr()) {
+            messages.accept(new StdStreamLine(StdStreamLine.Stream.STDERR, text));
+        }
+    }
+
+    private Object stdoutLine(String text) {
+        return config.passStderr() ? new StdStreamLine(StdStreamLine.Stream.STDOUT, text) : new StdoutLine(text);
+    }
+
+    /** A message's size on the wire, near enough to bound queues by: UTF-8 bytes of the text, or the chunk. */
+    public static int size(Object message) {
+        if (message instanceof StdoutChunk c) {
+            return c.bytes().remaining();
+        }
+        // {"stream":"stderr","data":""} around the text.
+        String text = message instanceof StdoutLine l ? l.text() : ((StdStreamLine) message).data();
+        int frame = message instanceof StdoutLine ? 0 : 32;
+        // One to three bytes a char; the exact count would cost a second pass over every line.
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            if (text.charAt(i) >= 0x80) {
+                return frame + 3 * n;
+            }
+        }
+        return frame + n;
+    }
+}
