@@ -51,7 +51,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *   --probe-every, --batch-ms   every so many clients is read at once and gives the latency; the others
  *                are read every so many ms (see Worker); --batch-ms=0 reads everybody at once
  *   --stall      the last K clients never read (a small receive buffer, never registered for reading);
- *                after the run they are drained to see how the server closed them (1008 expected)
+ *                after the run they are drained to see how the server closed them (1008 expected). When the
+ *                server stopped sending to one: the others' timeline bucket where they got its last line.
+ *                Java cannot set TCP_MAXSEG, so the server's kernel send buffer for such a client grows to
+ *                MiBs (loopback's 64 KiB segments) before its queue even starts to fill: bench/shared.sh
+ *                uses bench/shared/stall.py (MSS 536) instead, which takes ~200 KiB.
  *
  * stdout: {"event":"connected"}, {"event":"measure_start"} and {"event":"measure_end"} as they happen
  * (the harness samples the server's /proc at those two), then one {"event":"result",...} line.
@@ -153,6 +157,7 @@ public class SharedLoad {
         final Histogram histAll = new Histogram();   // every reader, batch waiting included
         final long[] timelineFrames = new long[BUCKETS];
         final long[] timelineMaxUs = new long[BUCKETS];
+        final long[] timelineMaxSeq = new long[BUCKETS];   // readers' highest line per bucket: seq -> time
         volatile boolean stop;
 
         Worker(int i, int urls, long batchNs) throws IOException {
@@ -333,6 +338,7 @@ public class SharedLoad {
                 if (c.probe) hist[c.urlIndex].record(us);
             }
             if (bucket >= 0 && c.probe && us > timelineMaxUs[bucket]) timelineMaxUs[bucket] = us;
+            if (bucket >= 0 && !c.stalled && seq > timelineMaxSeq[bucket]) timelineMaxSeq[bucket] = seq;
         }
 
         /** A whole message received. */
@@ -554,8 +560,14 @@ public class SharedLoad {
         // Closes seen during the run (before we close anything): the server's doing.
         Map<String, Integer> closesDuringRun = new TreeMap<>();
         int unexpectedEof = 0;
+        StringBuilder closedDetail = new StringBuilder("[");
         for (Conn c : conns) {
             if (c.stalled || !c.closed) continue;
+            if (closedDetail.length() < 2000) {
+                if (closedDetail.length() > 1) closedDetail.append(',');
+                closedDetail.append(String.format(Locale.ROOT, "{\"id\":%d,\"probe\":%b,\"code\":%d,\"lines\":%d}",
+                        c.id, c.probe, c.closeCode, c.totalCount));
+            }
             if (c.closeCode >= 0) closesDuringRun.merge(String.valueOf(c.closeCode), 1, Integer::sum);
             else unexpectedEof++;
         }
@@ -578,11 +590,15 @@ public class SharedLoad {
         Histogram h = new Histogram(), all = new Histogram();
         Histogram[] perUrl = new Histogram[urls.size()];
         for (int u = 0; u < perUrl.length; u++) perUrl[u] = new Histogram();
-        long[] tl = new long[BUCKETS], tlMax = new long[BUCKETS];
+        long[] tl = new long[BUCKETS], tlMax = new long[BUCKETS], tlSeq = new long[BUCKETS];
         for (Worker w : workers) {
             for (int u = 0; u < perUrl.length; u++) { h.add(w.hist[u]); perUrl[u].add(w.hist[u]); }
             all.add(w.histAll);
-            for (int i = 0; i < BUCKETS; i++) { tl[i] += w.timelineFrames[i]; tlMax[i] = Math.max(tlMax[i], w.timelineMaxUs[i]); }
+            for (int i = 0; i < BUCKETS; i++) {
+                tl[i] += w.timelineFrames[i];
+                tlMax[i] = Math.max(tlMax[i], w.timelineMaxUs[i]);
+                tlSeq[i] = Math.max(tlSeq[i], w.timelineMaxSeq[i]);
+            }
         }
         List<Conn> readers = conns.stream().filter(c -> !c.stalled).toList();
         double[] rates = readers.stream().mapToDouble(c -> c.windowCount / window).sorted().toArray();
@@ -594,14 +610,14 @@ public class SharedLoad {
             fragmented += c.fragmented;
             if (c.windowCount == 0) noData++;
         }
-        // Timeline inside the window: per-client delivery rate and worst latency per 250 ms.
+        // Timeline from "go", per 250 ms: [seconds, per-client delivery rate, worst probe latency ms, highest line].
         int b0 = (int) ((t0 - goAt) / BUCKET_NS), b1 = (int) Math.min(BUCKETS, (t1 - goAt) / BUCKET_NS);
         StringBuilder tlJson = new StringBuilder("[");
         double worstBucketRate = Double.NaN, worstBucketLatMs = 0;
         for (int i = 0; i < Math.min(BUCKETS, b1 + 4); i++) {
             double perClient = readers.isEmpty() ? 0 : tl[i] / (BUCKET_NS / 1e9) / readers.size();
             if (i > 0) tlJson.append(',');
-            tlJson.append(String.format(Locale.ROOT, "[%.2f,%.1f,%.2f]", i * BUCKET_NS / 1e9, perClient, tlMax[i] / 1000.0));
+            tlJson.append(String.format(Locale.ROOT, "[%.2f,%.1f,%.2f,%d]", i * BUCKET_NS / 1e9, perClient, tlMax[i] / 1000.0, tlSeq[i]));
             if (i >= b0 && i < b1) {
                 worstBucketRate = Double.isNaN(worstBucketRate) ? perClient : Math.min(worstBucketRate, perClient);
                 worstBucketLatMs = Math.max(worstBucketLatMs, tlMax[i] / 1000.0);
@@ -613,8 +629,11 @@ public class SharedLoad {
         for (Conn c : conns) {
             if (!c.stalled) continue;
             if (stalled.length() > 1) stalled.append(',');
-            stalled.append(String.format(Locale.ROOT, "{\"close_code\":%d,\"eof\":%b,\"frames\":%d,\"last_seq\":%d,\"error\":%s}",
-                    c.closeCode, c.eof, c.totalCount, c.lastSeq, c.error == null ? "null" : json(c.error)));
+            double cutOff = Double.NaN;   // when the others got the stalled client's last line
+            for (int i = 0; i < BUCKETS && c.lastSeq >= 0; i++) if (tlSeq[i] >= c.lastSeq) { cutOff = i * BUCKET_NS / 1e9; break; }
+            stalled.append(String.format(Locale.ROOT, "{\"close_code\":%d,\"eof\":%b,\"frames\":%d,\"last_seq\":%d,\"error\":%s,"
+                    + "\"cut_off_after_go_s\":%s}",
+                    c.closeCode, c.eof, c.totalCount, c.lastSeq, c.error == null ? "null" : json(c.error), fmt(cutOff)));
         }
         stalled.append(']');
 
@@ -665,7 +684,7 @@ public class SharedLoad {
         r.append(",\"integrity\":{\"gaps\":").append(gaps).append(",\"missing\":").append(missing)
                 .append(",\"reordered\":").append(reordered).append(",\"malformed\":").append(malformed)
                 .append(",\"fragmented\":").append(fragmented).append(",\"clients_without_data\":").append(noData).append('}');
-        r.append(",\"closed_during_run\":").append(mapJson(closesDuringRun)).append(",\"eof_during_run\":").append(unexpectedEof);
+        r.append(",\"closed_during_run\":").append(mapJson(closesDuringRun)).append(",\"closed_detail\":").append(closedDetail).append(']').append(",\"eof_during_run\":").append(unexpectedEof);
         r.append(",\"stalled\":").append(stalled);
         r.append(",\"per_url\":").append(urlJson);
         // The first line any reader got: with a paced producer, (stalled last_seq - this) / rate is about when
@@ -673,6 +692,7 @@ public class SharedLoad {
         r.append(",\"first_seq_min\":").append(readers.stream().mapToLong(c -> c.firstSeq).filter(x -> x >= 0).min().orElse(-1));
         r.append(",\"loadgen\":{\"cpu_cores\":").append(fmt((cpu1 - cpu0) / window)).append(",\"selector_threads\":").append(thr)
                 .append(",\"busiest_selector\":").append(fmt(maxThread)).append(",\"gc_ms\":").append(gc1 - gc0).append('}');
+        r.append(",\"window_start_s\":").append(fmt((t0 - goAt) / 1e9));
         r.append(",\"timeline\":").append(tlJson);
         r.append('}');
         event(r.toString());
