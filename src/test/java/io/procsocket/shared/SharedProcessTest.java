@@ -479,4 +479,67 @@ class SharedProcessTest {
             Bounded.noChildrenLeft(server.gateway());
         }
     }
+
+    @Test
+    void stderrGoesToTheLogAndWithPassstderrToEveryClientAsJson() throws Exception {
+        Path script = TesterScripts.sh(dir, "err.sh", "while read line; do echo \"out $line\"; echo \"err $line\" >&2; done");
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--shared", "--passstderr", script.toString())) {
+            EventSocket a = joined(server, "/", 1);
+            EventSocket b = joined(server, "/", 2);
+            a.send("x");
+            Set<String> want = Set.of("{\"stream\":\"stdout\",\"data\":\"out x\"}", "{\"stream\":\"stderr\",\"data\":\"err x\"}");
+            assertEquals(want, new HashSet<>(texts(a, 2)));
+            assertEquals(want, new HashSet<>(texts(b, 2)));
+            log.await(l -> l.contains("| stderr") && l.contains("err x"), WAIT);
+            a.close();
+            b.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void theProcessStartAndExitAreLoggedOnceWhileEveryClientConnectsAndDisconnects() throws Exception {
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--shared", "cat")) {
+            List<EventSocket> all = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                all.add(joined(server, "/", i + 1));
+            }
+            for (EventSocket ws : all) {
+                ws.close();
+                ws.awaitClose();
+            }
+            // Counted on the way to the exit line: the last DISCONNECT is what ends the program.
+            int[] started = new int[1];
+            int[] connects = new int[1];
+            int[] disconnects = new int[1];
+            log.await(l -> {
+                started[0] += l.contains("Shared process started") ? 1 : 0;
+                connects[0] += l.endsWith(" CONNECT") ? 1 : 0;
+                disconnects[0] += l.endsWith(" DISCONNECT") ? 1 : 0;
+                return l.contains("Shared process exited");
+            }, WAIT);
+            assertEquals(1, started[0], "started once");
+            assertEquals(3, connects[0]);
+            assertEquals(3, disconnects[0]);
+            Bounded.noChildrenLeft(server.gateway());
+            assertTrue(log.lines().stream().noneMatch(l -> l.contains("Shared process")), "and exited once");
+        }
+    }
+
+    @Test
+    void aHalfOpenClientIsDroppedByPingmsAndTheProgramEnds() throws Exception {
+        Path script = TesterScripts.sh(dir, "pid.sh", "echo $$; exec cat");
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--shared", "--shared-replay=1", "--pingms=100", script.toString())) {
+            // Reads its first frame, then never reads or answers again (its pings go unanswered).
+            RawWebSocket ws = RawWebSocket.open(server.port(), "/", WAIT);
+            long pid = Long.parseLong(ws.readFrame().text());
+            log.await(l -> l.contains("No pong or frame from the client for 200 ms"), WAIT);
+            Procs.awaitGone(pid, WAIT);
+            Bounded.noChildrenLeft(server.gateway());
+            ws.close();
+        }
+    }
 }
