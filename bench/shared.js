@@ -307,8 +307,10 @@ async function cell(section, label, servers, opts, extra = {}) {
     machine_busy: pick(x => x.machine_busy), rest_of_machine: pick(x => x.rest_of_machine), busy_before: pick(x => x.busy_before), loadgen_cpu: pick(x => x.loadgen.cpu_cores), loadgen_busiest: pick(x => x.loadgen.busiest_selector),
     server_rss_kib: pick(x => x.server_rss_kib), rss_per_client_kib: pick(x => x.rss_per_client_kib),
     us_per_frame: pick(x => x.frames_per_s > 0 ? 1e6 * x.server_cpu / x.frames_per_s : null),
-    connected: r.connected, connect_errors: r.connect_errors, closed_during_run: r.closed_during_run, eof_during_run: r.eof_during_run,
-    integrity: r.integrity, stalled: r.stalled, server_threads: r.server_threads, first_frame_ms: r.first_frame_ms,
+    // Anything that went wrong in any run counts (closes, missing lines), not only the first run's.
+    connected: Math.min(...runs.map(x => x.connected)), connect_errors: r.connect_errors,
+    closed_during_run: sumMaps(runs.map(x => x.closed_during_run)), eof_during_run: runs.reduce((a, x) => a + x.eof_during_run, 0),
+    integrity: sumMaps(runs.map(x => x.integrity)), stalled: runs.flatMap(x => x.stalled || []), server_threads: r.server_threads, first_frame_ms: r.first_frame_ms,
     per_url: r.per_url, closed_detail: r.closed_detail, runs,
   };
   log(`${section} | ${label}: per client ${fmt(c.rate_min)} / ${fmt(c.rate_median)} / ${fmt(c.rate_max)} lines/s, ` +
@@ -317,6 +319,7 @@ async function cell(section, label, servers, opts, extra = {}) {
     (c.stall ? `, stalled ${JSON.stringify(c.stalled)}` : ''));
   return c;
 }
+const sumMaps = (ms) => ms.reduce((a, m) => { for (const [k, v] of Object.entries(m || {})) a[k] = (a[k] || 0) + v; return a; }, {});
 const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : (+x).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const pct = (x) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Math.round(100 * x) + '%');
 
@@ -467,7 +470,9 @@ function targets(r) {
     const base = r.cells.find(c => c.section === 'stall' && c.label.includes(kind) && c.stall === 0);
     const st = r.cells.find(c => c.section === 'stall' && c.label.includes(kind) && c.stall === 1);
     if (!base || !st) continue;
-    const code = st.stalled[0] ? st.stalled[0].close_code : null;
+    // Every run's stalled client must have been closed with 1008.
+    const codes = st.stalled.map(x => x.close_code);
+    const code = codes.length && codes.every(x => x === 1008) ? 1008 : (codes.find(x => x !== 1008) ?? null);
     const around = aroundCutOff(st);
     st.around_cut_off = around;
     const ratio = st.rate_median / base.rate_median, minRatio = st.rate_min / base.rate_min;
