@@ -41,7 +41,7 @@ class SharedProcessTest {
                 .count();
     }
 
-    private static List<String> texts(EventSocket ws, int n) throws InterruptedException {
+    static List<String> texts(EventSocket ws, int n) throws InterruptedException {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String t = ws.nextText();
