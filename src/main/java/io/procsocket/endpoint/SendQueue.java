@@ -11,12 +11,11 @@ import java.util.function.Consumer;
  * that read them never waits for a client. Containers refuse (Tomcat) or interleave badly a second send
  * before the first completes, and stdout and stderr (--passstderr) both send, hence the queue.
  *
- * For a connection's own program it is bounded by its producers, not by a limit: each pipe is re-armed only by
- * the {@code afterward} of the last message of what it read, so at most one read per pipe is ever queued. For a
- * shared program's client it is bounded in bytes by {@link #enqueue}'s caller.
+ * It is bounded by its producers, not by a limit: each pipe is re-armed only by the {@code afterward}
+ * of the last message of what it read, so at most one read per pipe is ever queued.
  */
 final class SendQueue {
-    private record Entry(Object message, int bytes, Runnable afterward) { }
+    private record Entry(Object message, Runnable afterward) { }
 
     private static final System.Logger LOG = System.getLogger(SendQueue.class.getName());
 
@@ -25,8 +24,6 @@ final class SendQueue {
     private final Consumer<Throwable> onFailure;
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private boolean draining;
-    /** Bytes of the messages queued or in flight, as their senders counted them. */
-    private long bytes;
     private volatile boolean failed;
 
     SendQueue(RemoteEndpoint.Async remote, Consumer<Throwable> onFailure) {
@@ -36,41 +33,11 @@ final class SendQueue {
 
     /** Queues {@code message} (null: none, only the action) and runs {@code afterward} once it has gone. */
     void send(Object message, Runnable afterward) {
-        synchronized (queue) {
-            queue.add(new Entry(message, 0, afterward));
-        }
-        flush();
-    }
-
-    /**
-     * Queues without sending (the caller may hold a lock; see {@link #flush}), unless the queue holds more than
-     * {@code limit} bytes with it: then nothing is queued and the answer is false. A queue with nothing in it
-     * takes any one message, so a line larger than the limit still reaches a client that keeps up.
-     */
-    boolean enqueue(Object message, int size, long limit, Runnable afterward) {
-        synchronized (queue) {
-            if (bytes > 0 && bytes + size > limit) {
-                return false;
-            }
-            queue.add(new Entry(message, size, afterward));
-            bytes += size;
-            return true;
-        }
-    }
-
-    /** Bytes queued or being sent. */
-    long queuedBytes() {
-        synchronized (queue) {
-            return bytes;
-        }
-    }
-
-    /** Starts sending what is queued unless a send is already under way. */
-    void flush() {
         boolean start;
         synchronized (queue) {
-            start = !draining && !queue.isEmpty();
-            draining |= start;
+            queue.add(new Entry(message, afterward));
+            start = !draining;
+            draining = true;
         }
         if (start) {
             drain();
@@ -131,12 +98,7 @@ final class SendQueue {
         }
     }
 
-    private void done(Entry e) {
-        if (e.bytes != 0) {
-            synchronized (queue) {
-                bytes -= e.bytes;
-            }
-        }
+    private static void done(Entry e) {
         if (e.afterward == null) {
             return;
         }

@@ -1,6 +1,7 @@
 package io.procsocket.endpoint;
 
 import io.procsocket.config.Config;
+import io.procsocket.gateway.FrameWriter;
 import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.PendingConnections;
@@ -34,13 +35,16 @@ final class SharedViewer implements ClientSession, Member {
     /** Set under the audience's lock when a frame did not fit; acted on in {@link #flush}. */
     private volatile boolean behind;
     private final Runnable sent = this::sent;
-    private SendQueue sends;
+    /** The front door's own frame writer (standalone), or null. */
+    private final FrameWriter frames;
+    private FrameQueue sends;
     private volatile Heartbeat heartbeat;
 
     SharedViewer(Gateway gateway, Session session, PendingConnections.Pending pending) {
         this.gateway = gateway;
         this.session = session;
         this.process = pending.shared();
+        this.frames = pending.frames();
         this.config = gateway.config();
         this.limit = config.shared().queueBytes();
         this.id = gateway.nextId();
@@ -58,7 +62,9 @@ final class SharedViewer implements ClientSession, Member {
     public void start() {
         log.access("session", "CONNECT");
         ClientInput.limit(session, config);
-        sends = new SendQueue(session.getAsyncRemote(), this::sendFailed);
+        sends = new FrameQueue(session.getAsyncRemote(), frames, this::sendFailed, sent);
+        // Joined before its messages are read: a client sees the answer to its own first message.
+        process.join(this);
         new ClientInput(session, config, log, this::heard, this::input, this::clientGone).attach();
         if (config.pingMs() > 0) {
             try {
@@ -68,10 +74,8 @@ final class SharedViewer implements ClientSession, Member {
             } catch (RejectedExecutionException e) {
                 shutDown();
                 clientGone();
-                return;
             }
         }
-        process.join(this);
     }
 
     private void heard() {
@@ -104,7 +108,7 @@ final class SharedViewer implements ClientSession, Member {
         if (behind || left.get()) {
             return;
         }
-        if (!sends.enqueue(frame.message(), frame.bytes(), limit, sent)) {
+        if (!sends.enqueue(frame, limit)) {
             behind = true;
         }
     }
@@ -141,7 +145,7 @@ final class SharedViewer implements ClientSession, Member {
                 ? new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "launch failed")
                 : CloseReasons.forExit(status);
         // After everything it printed has gone out, as a connection's own program's end.
-        sends.send(null, () -> close(reason));
+        sends.then(() -> close(reason));
     }
 
     @Override

@@ -321,6 +321,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** --shared: clients joined to a route's process now (0 without the flag). */
+    public int sharedClients() {
+        return shared == null ? 0 : shared.clients();
+    }
+
     public int liveChildren() {
         return live.size();
     }

@@ -27,8 +27,10 @@ public final class PendingConnections {
      *
      * @param route  what it runs; null for the echo endpoint
      * @param shared with --shared, the route's process it has a place in; else null
+     * @param frames the front door's direct frame writer for the connection, if it has one; else null
      */
-    public record Pending(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared) { }
+    public record Pending(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared,
+                          FrameWriter frames) { }
 
     /** Standalone the upgrade follows admission within microseconds; in a container within one request. */
     static final long EXPIRY_MS = 10_000;
@@ -36,6 +38,7 @@ public final class PendingConnections {
     private final class Entry {
         final Pending pending;
         volatile ScheduledFuture<?> expiry;
+        volatile FrameWriter frames;
 
         Entry(Pending pending) {
             this.pending = pending;
@@ -71,7 +74,7 @@ public final class PendingConnections {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         String ticket = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Entry entry = new Entry(new Pending(request, route, stdin, shared));
+        Entry entry = new Entry(new Pending(request, route, stdin, shared, null));
         pending.put(ticket, entry);
         try {
             entry.expiry = timer.schedule(() -> expire(ticket), EXPIRY_MS, TimeUnit.MILLISECONDS);
@@ -94,7 +97,17 @@ public final class PendingConnections {
         if (expiry != null) {
             expiry.cancel(false);
         }
-        return e.pending;
+        Pending p = e.pending;
+        FrameWriter frames = e.frames;
+        return frames == null ? p : new Pending(p.request(), p.route(), p.stdin(), p.shared(), frames);
+    }
+
+    /** The front door can write frames to the connection the ticket is for itself (standalone). */
+    public void attach(String ticket, FrameWriter frames) {
+        Entry e = pending.get(ticket);
+        if (e != null) {
+            e.frames = frames;
+        }
     }
 
     /** Whoever removes the entry owns its slot: here, nobody claimed it in time, so it goes back. */

@@ -31,20 +31,30 @@ public final class OutputFramer {
     private final Config config;
     private final boolean stderr;
     private final LineSplitter lines;
+    private final int maxRead;
 
-    private OutputFramer(Config config, boolean stderr) {
+    private OutputFramer(Config config, boolean stderr, int maxRead) {
         this.config = config;
         this.stderr = stderr;
         this.lines = new LineSplitter(stderr ? MAX_STDERR_LINE : config.maxLineSize());
+        this.maxRead = maxRead;
     }
 
     public static OutputFramer stdout(Config config) {
-        return new OutputFramer(config, false);
+        return stdout(config, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reading at most {@code maxRead} bytes at a time (never more than a read of websocketd's): a shared program's
+     * reads are kept within what a client that keeps up has room for.
+     */
+    public static OutputFramer stdout(Config config, int maxRead) {
+        return new OutputFramer(config, false, maxRead);
     }
 
     /** stderr's lines are logged at ERROR as websocketd does; with --passstderr they are messages too. */
     public static OutputFramer stderr(Config config) {
-        return new OutputFramer(config, true);
+        return new OutputFramer(config, true, Integer.MAX_VALUE);
     }
 
     /**
@@ -55,7 +65,7 @@ public final class OutputFramer {
                         Consumer<Object> messages) {
         int n;
         try {
-            n = reactor.read(pipe, !stderr && config.binary() ? BINARY_CHUNK : PipeReactor.READ_BUFFER);
+            n = reactor.read(pipe, Math.min(maxRead, !stderr && config.binary() ? BINARY_CHUNK : PipeReactor.READ_BUFFER));
         } catch (IOException e) {
             log.debug("process", "%s read failed: %s", stderr ? "stderr" : "stdout", e.getMessage());
             n = PipeEnd.EOF;

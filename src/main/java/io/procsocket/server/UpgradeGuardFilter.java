@@ -67,6 +67,7 @@ final class UpgradeGuardFilter extends BaseFilter {
             AdaptiveIOStrategy.ECHO.set(ctx.getConnection(), Boolean.TRUE);
         } else {
             AdaptiveIOStrategy.STDIN.set(ctx.getConnection(), admission.stdin());
+            gateway.pending().attach(admission.ticket(), new GrizzlyFrameWriter(ctx.getConnection()));
         }
         return ctx.getInvokeAction();
     }

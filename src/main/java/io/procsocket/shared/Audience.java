@@ -18,6 +18,14 @@ public final class Audience {
     private volatile Member[] members = NONE;
     private volatile Runnable onRoom = () -> { };
 
+    /**
+     * The replay's bound in bytes: half a client's queue, so that a joiner that got the whole replay still has
+     * room for the next read of live output (see SharedChild's read size).
+     */
+    public static long replayBytes(io.procsocket.config.Config.Shared options) {
+        return options.queueBytes() / 2;
+    }
+
     public Audience(int replayFrames, long replayBytes) {
         this.ring = new ReplayRing(replayFrames, replayBytes);
     }

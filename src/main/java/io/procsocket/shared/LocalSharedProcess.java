@@ -48,7 +48,7 @@ public final class LocalSharedProcess implements SharedProcess {
         this.contextPath = contextPath;
         this.mayBeIdle = mayBeIdle;
         this.always = options.always();
-        this.audience = new Audience(options.replay(), options.queueBytes());
+        this.audience = new Audience(options.replay(), Audience.replayBytes(options));
         this.places = new ClientPlaces(options.maxClients());
         this.log = GatewayLog.root().with("url", contextPath + route.scriptName()).with("command", route.label());
         this.audience.onRoom(() -> {
@@ -165,6 +165,11 @@ public final class LocalSharedProcess implements SharedProcess {
         }
         retired = true;
         return true;
+    }
+
+    @Override
+    public int clients() {
+        return audience.size();
     }
 
     @Override

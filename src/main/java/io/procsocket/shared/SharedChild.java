@@ -53,7 +53,9 @@ public final class SharedChild {
         this.child = child;
         this.sink = sink;
         this.log = log;
-        this.stdoutFramer = OutputFramer.stdout(config);
+        // A client is read for while its queue is under half of --shared-queue; a read of at most the other half
+        // then never takes a client that keeps up over its bound (a line longer than that is the exception).
+        this.stdoutFramer = OutputFramer.stdout(config, Math.max(1024, config.shared().queueBytes() / 2));
         this.stderrFramer = OutputFramer.stderr(config);
     }
 

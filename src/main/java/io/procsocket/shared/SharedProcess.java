@@ -35,6 +35,9 @@ public interface SharedProcess {
     /** Nobody holds a place, nothing runs and nothing will start: true once, and the route may forget it. */
     boolean retireIfIdle();
 
+    /** How many clients on this instance are joined now. */
+    int clients();
+
     /** The server is stopping: members are told; the program is ended with every other child. */
     void close();
 }

@@ -101,6 +101,11 @@ public final class SharedRoutes {
         return routes.size();
     }
 
+    /** Clients joined to any route's process on this instance. */
+    public synchronized int clients() {
+        return routes.values().stream().mapToInt(SharedProcess::clients).sum();
+    }
+
     /** Server stop: every route's clients are told; the programs end with every other child. */
     public void close() {
         List<SharedProcess> all;

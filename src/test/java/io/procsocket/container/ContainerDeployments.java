@@ -36,6 +36,13 @@ final class ContainerDeployments {
             "esac",
             "");
 
+    /** --shared: says its pid and environment facts once, then echoes every line it is given. */
+    private static final String SHARED_SCRIPT = String.join("\n",
+            "#!/bin/sh",
+            "echo \"pid $$\"",
+            "while read line; do echo \"echo $line\"; done",
+            "");
+
     private ContainerDeployments() { }
 
     static Path workDir() {
@@ -99,11 +106,19 @@ final class ContainerDeployments {
 
     /** The test script, written where the container (same machine, maybe another user) can run it. */
     static Path gatewayScript() {
+        return script("gateway.sh", GATEWAY_SCRIPT);
+    }
+
+    static Path sharedScript() {
+        return script("shared.sh", SHARED_SCRIPT);
+    }
+
+    private static Path script(String name, String body) {
         try {
             Path dir = workDir().resolve("scripts");
             Files.createDirectories(dir);
-            Path script = dir.resolve("gateway.sh");
-            Files.writeString(script, GATEWAY_SCRIPT);
+            Path script = dir.resolve(name);
+            Files.writeString(script, body);
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
             return script.toAbsolutePath();
         } catch (IOException e) {

@@ -43,6 +43,7 @@ class GatewayInContainerIT {
     private static final String UNCONFIGURED = "unconfigured";
     private static final String UNDEPLOYED = "undeployed";
     private static final String REFUSED = "refused";
+    private static final String SHARED = "shared";
     /** The hardening issue's number, on the container (Debian's tomcat10: under a second a cycle). */
     private static final int REDEPLOY_CYCLES = 20;
     /**
@@ -89,6 +90,34 @@ class GatewayInContainerIT {
     @Deployment(name = REFUSED, testable = false, managed = false)
     static WebArchive refused() {
         return ContainerDeployments.war(REFUSED, "--port=9000 cat");
+    }
+
+    /** One program for every client: it prints its pid once, so a late joiner sees it only through the replay. */
+    @Deployment(name = SHARED, testable = false, managed = false)
+    static WebArchive shared() {
+        return ContainerDeployments.war(SHARED, "--shared --shared-replay=1 --maxclients=2 --maxforks=1 "
+                + ContainerDeployments.sharedScript());
+    }
+
+    @Test
+    void sharedProcessServesEveryClientOnceUnderTheContainer() throws Exception {
+        deployedWhile(SHARED, () -> {
+            ContainerPeer a = ContainerPeer.connect(ContainerDeployments.ws(SHARED, "/"));
+            String pid = a.nextText();
+            assertTrue(pid.startsWith("pid "), pid);
+            assertTrue(ProcessState.running(Long.parseLong(pid.substring(4))), "the shared program runs");
+            // --maxforks=1 counts the program once; the joiner gets the replay (the pid line), then live lines.
+            ContainerPeer b = ContainerPeer.connect(ContainerDeployments.ws(SHARED, "/other"));
+            assertEquals(pid, b.nextText());
+            b.send("from b");
+            assertEquals("echo from b", a.nextText());
+            assertEquals("echo from b", b.nextText());
+            assertEquals(429, RawHandshake.get(ContainerDeployments.http(SHARED, "/")).status(), "--maxclients=2");
+            b.close();
+            a.close();
+            assertEquals(1000, a.awaitClose().code());
+            ProcessState.awaitGone(Long.parseLong(pid.substring(4)), ContainerPeer.WAIT);
+        });
     }
 
     @Test

@@ -74,6 +74,14 @@ class TlsTest {
         }
     }
 
+    /** --shared writes its frames to the connection itself: they must go through TLS like Tyrus's own. */
+    @Test
+    void aSharedProgramsFramesAreEncryptedAndItSeesHttpsOn() throws Exception {
+        try (TesterServer server = start("rsa-pkcs1.key", "server-rsa.pem", "--shared", "--shared-replay=1")) {
+            assertEquals("HTTPS=on", firstMessageOverWss(certs.clientContext(false), server.port()));
+        }
+    }
+
     @Test
     void cgiScriptsOverHttpsSeeHttpsOn() throws Exception {
         Path cgi = java.nio.file.Files.createDirectories(tmp.resolve("cgi"));

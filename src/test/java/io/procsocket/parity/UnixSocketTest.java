@@ -77,6 +77,23 @@ class UnixSocketTest {
         }
     }
 
+    /** One shared program for a TCP and a Unix client: its frames reach both through their own connections. */
+    @Test
+    void aSharedProgramServesTcpAndUnixClientsAlike() throws Exception {
+        Path sock = dir.resolve("shared.sock");
+        try (TesterServer server = TesterServer.start("--unixsocket=" + sock, "--shared", "cat");
+             RawWebSocket tcp = RawWebSocket.open(server.port(), "/", WAIT);
+             RawWebSocket unix = RawWebSocket.openUnix(sock, "localhost", "/", WAIT)) {
+            io.procsocket.gateway.Bounded.await("both joined", WAIT, () -> server.gateway().sharedClients() == 2);
+            unix.sendText("from unix");
+            assertEquals("from unix", tcp.readFrame().text());
+            assertEquals("from unix", unix.readFrame().text());
+            tcp.sendText("from tcp");
+            assertEquals("from tcp", unix.readFrame().text());
+            assertEquals("from tcp", tcp.readFrame().text());
+        }
+    }
+
     @Test
     void withPortOrAddressTooBothAreServed() throws Exception {
         Path sock = dir.resolve("both.sock");

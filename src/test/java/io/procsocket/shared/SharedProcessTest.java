@@ -41,6 +41,16 @@ class SharedProcessTest {
                 .count();
     }
 
+    /**
+     * A client connected and joined: its handshake has completed when connect returns, but the server joins it to
+     * the audience in its onOpen, which may still be running; lines printed before then are not its to see.
+     */
+    static EventSocket joined(TesterServer server, String path, int clientsThen) throws Exception {
+        EventSocket ws = EventSocket.connect(server.ws(path));
+        Bounded.await(clientsThen + " clients joined", WAIT, () -> server.gateway().sharedClients() == clientsThen);
+        return ws;
+    }
+
     static List<String> texts(EventSocket ws, int n) throws InterruptedException {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -62,9 +72,9 @@ class SharedProcessTest {
                   else echo "$$ $line"; fi
                 done""");
         try (TesterServer server = TesterServer.start("--shared", script.toString())) {
-            EventSocket a = EventSocket.connect(server.ws("/"));
-            EventSocket b = EventSocket.connect(server.ws("/other/path"));
-            EventSocket c = EventSocket.connect(server.ws("/"));
+            EventSocket a = joined(server, "/", 1);
+            EventSocket b = joined(server, "/other/path", 2);
+            EventSocket c = joined(server, "/", 3);
             a.send("hello-a");
             // Every client sees every client's input answered, by the same pid.
             String first = a.nextText();
@@ -86,6 +96,450 @@ class SharedProcessTest {
             c.close();
             Bounded.await("the process ended after its last client (linger 0)", WAIT, () -> running(script) == 0);
             Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void inputFromEveryClientArrivesAsWholeLines() throws Exception {
+        try (TesterServer server = TesterServer.start("--shared", "cat")) {
+            int clients = 3;
+            // 600 KB in all, under the 1 MiB --shared-queue bound on input waiting for the program; each message is
+            // more than one atomic pipe write (4 KiB), so interleaving would show as mixed letters.
+            int each = 20;
+            int size = 10_000;
+            List<EventSocket> all = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                all.add(joined(server, "/", i + 1));
+            }
+            List<Thread> senders = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                EventSocket ws = all.get(i);
+                String line = String.valueOf((char) ('a' + i)).repeat(size);
+                Thread t = new Thread(() -> {
+                    try {
+                        for (int k = 0; k < each; k++) {
+                            ws.send(line);
+                        }
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                t.start();
+                senders.add(t);
+            }
+            for (Thread t : senders) {
+                t.join(WAIT.toMillis());
+            }
+            List<String> seen = texts(all.get(0), clients * each);
+            int[] perClient = new int[clients];
+            for (String line : seen) {
+                assertEquals(size, line.length(), "one whole message per line");
+                char c = line.charAt(0);
+                assertEquals(String.valueOf(c).repeat(size), line, "never another client's bytes inside a line");
+                perClient[c - 'a']++;
+            }
+            for (int i = 0; i < clients; i++) {
+                assertEquals(each, perClient[i], "every message of client " + i);
+            }
+            assertEquals(seen, texts(all.get(1), clients * each), "the same order for everyone");
+            for (EventSocket ws : all) {
+                ws.close();
+            }
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void aLateJoinerGetsTheReplayThenLiveLines() throws Exception {
+        try (TesterServer server = TesterServer.start("--shared", "--shared-replay=2", "cat")) {
+            EventSocket a = EventSocket.connect(server.ws("/"));
+            for (String s : List.of("one", "two", "three")) {
+                a.send(s);
+                assertEquals(s, a.nextText());
+            }
+            EventSocket b = joined(server, "/", 2);
+            assertEquals(List.of("two", "three"), texts(b, 2), "the last two lines, oldest first");
+            a.send("four");
+            assertEquals("four", a.nextText());
+            assertEquals("four", b.nextText(), "then live, nothing doubled or lost in between");
+            a.close();
+            b.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void withoutReplayAJoinerSeesOnlyWhatComesAfterIt() throws Exception {
+        try (TesterServer server = TesterServer.start("--shared", "cat")) {
+            EventSocket a = EventSocket.connect(server.ws("/"));
+            a.send("before");
+            assertEquals("before", a.nextText());
+            EventSocket b = EventSocket.connect(server.ws("/"));
+            b.send("after");
+            assertEquals("after", b.nextText());
+            assertEquals("after", a.nextText());
+            a.close();
+            b.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void theProcessLingersForAClientThatComesBackInTimeAndEndsWithTheServer() throws Exception {
+        Path script = TesterScripts.sh(dir, "pid.sh", "while read line; do echo $$; done");
+        long pid;
+        try (TesterServer server = TesterServer.start("--shared", "--shared-linger=60000", script.toString())) {
+            EventSocket a = EventSocket.connect(server.ws("/"));
+            a.send("x");
+            pid = Long.parseLong(a.nextText());
+            a.close();
+            a.awaitClose();
+            Bounded.await("the first client has left", WAIT, () -> server.gateway().forks().running() == 1);
+            EventSocket b = EventSocket.connect(server.ws("/"));
+            b.send("x");
+            assertEquals(pid, Long.parseLong(b.nextText()), "the same process after the last client left");
+            b.close();
+            b.awaitClose();
+            assertTrue(Procs.running(pid), "still lingering");
+        }
+        Procs.awaitGone(pid, WAIT);
+    }
+
+    @Test
+    void withoutLingerTheProcessEndsWithItsLastClientAndTheNextGetsANewOne() throws Exception {
+        Path script = TesterScripts.sh(dir, "pid.sh", "while read line; do echo $$; done");
+        try (TesterServer server = TesterServer.start("--shared", script.toString())) {
+            EventSocket a = EventSocket.connect(server.ws("/"));
+            a.send("x");
+            long first = Long.parseLong(a.nextText());
+            a.close();
+            Procs.awaitGone(first, WAIT);
+            Bounded.await("the route forgot its process and gave its fork slot back", WAIT,
+                    () -> server.gateway().forks().running() == 0);
+            EventSocket b = EventSocket.connect(server.ws("/"));
+            b.send("x");
+            assertNotEquals(first, Long.parseLong(b.nextText()));
+            b.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void aProgramThatExitsClosesEveryClientAsItsOwnProgramWould() throws Exception {
+        Path script = TesterScripts.sh(dir, "quit.sh", "while read line; do echo \"bye $line\"; exit 3; done");
+        try (TesterServer server = TesterServer.start("--shared", script.toString())) {
+            EventSocket a = joined(server, "/", 1);
+            EventSocket b = joined(server, "/", 2);
+            a.send("now");
+            assertEquals("bye now", a.nextText());
+            assertEquals("bye now", b.nextText(), "its last line reaches everyone before the close");
+            for (EventSocket ws : List.of(a, b)) {
+                CloseReason r = ws.awaitClose();
+                assertEquals(1011, r.getCloseCode().getCode());
+                assertEquals("exit status 3", r.getReasonPhrase());
+            }
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void alwaysOnStartsWithTheServerAndRestartsWithBackoffWhileClientsStay() throws Exception {
+        // Says hello, then exits 3 at the first line it reads.
+        Path script = TesterScripts.sh(dir, "flaky.sh", "echo \"up $$\"; read line; echo \"down $line\"; exit 3");
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--shared", "--shared-always", "--shared-replay=1",
+                     script.toString())) {
+            log.await(l -> l.contains("Shared process started"), WAIT);
+            assertEquals(1, running(script), "running before any client");
+            EventSocket a = EventSocket.connect(server.ws("/"));
+            String up = a.nextText();
+            assertTrue(up.startsWith("up "), "replayed: " + up);
+            a.send("one");
+            assertEquals("down one", a.nextText());
+            log.await(l -> l.contains("Restarting the shared process in 1000 ms"), WAIT);
+            String second = a.nextText();
+            assertTrue(second.startsWith("up ") && !second.equals(up), "a new process, same client: " + second);
+            a.send("two");
+            assertEquals("down two", a.nextText());
+            log.await(l -> l.contains("Restarting the shared process in 2000 ms"), WAIT);
+            assertTrue(a.nextText().startsWith("up "));
+            assertTrue(a.session().isOpen(), "the client stayed connected across both restarts");
+            a.close();
+            a.awaitClose();
+            // Always on: nobody watching does not end it.
+            Bounded.await("the client has left", WAIT, () -> server.gateway().liveChildren() == 1);
+            assertEquals(1, running(script));
+        }
+        Bounded.await("ended with the server", WAIT, () -> running(script) == 0);
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedWith1008AndTheOthersGetEverything() throws Exception {
+        // 200 numbered lines of about 100 bytes for every line it reads. The two reading clients ask for the next
+        // round once both have the last, so they keep the same pace (two clients read flat out drift apart, and
+        // the slower of them would rightly fall behind too); the one that never reads gets everything queued.
+        Path script = TesterScripts.sh(dir, "rounds.sh", "i=0; while read line; do "
+                + "seq -f '%08g " + "x".repeat(90) + "' $((i*200+1)) $((i*200+200)); i=$((i+1)); done");
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--shared", "--shared-queue=65536", script.toString())) {
+            RawWebSocket slow = RawWebSocket.open(server.port(), "/", WAIT, 4096);
+            EventSocket fast1 = joined(server, "/", 2);
+            EventSocket fast2 = joined(server, "/", 3);
+            int line = 0;
+            // 10 MB at most: well past the slow client's queue and both ends' socket buffers.
+            for (int round = 0; round < 500 && server.gateway().sharedClients() == 3; round++) {
+                fast1.send("more");
+                for (int k = 0; k < 200; k++) {
+                    line++;
+                    String want = String.format("%08d ", line);
+                    for (EventSocket ws : List.of(fast1, fast2)) {
+                        String got = ws.nextText();
+                        if (got == null || !got.startsWith(want)) {
+                            throw new AssertionError("line " + line + ": " + got);
+                        }
+                    }
+                }
+            }
+            log.await(l -> l.contains("client fell behind: more than 65536 bytes waiting"), WAIT);
+            assertEquals(1008, slow.awaitCloseCode());
+            // The others go on.
+            fast1.send("more");
+            assertTrue(fast1.nextText().startsWith(String.format("%08d ", line + 1)));
+            assertTrue(fast2.nextText().startsWith(String.format("%08d ", line + 1)));
+            fast1.close();
+            fast2.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void maxclientsBoundsTheClientsOfARouteWith429() throws Exception {
+        try (TesterServer server = TesterServer.start("--shared", "--maxclients=2", "cat")) {
+            EventSocket a = joined(server, "/", 1);
+            EventSocket b = joined(server, "/", 2);
+            RawWebSocket.Refused refused = org.junit.jupiter.api.Assertions.assertThrows(RawWebSocket.Refused.class,
+                    () -> RawWebSocket.open(server.port(), "/", WAIT).close());
+            assertEquals(429, refused.status());
+            a.close();
+            a.awaitClose();
+            Bounded.await("a's place is free again", WAIT, () -> {
+                try {
+                    RawWebSocket.open(server.port(), "/", WAIT).close();
+                    return true;
+                } catch (RawWebSocket.Refused e) {
+                    return false;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            b.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void maxforksCountsTheSharedProcessOnce() throws Exception {
+        try (TesterServer server = TesterServer.start("--shared", "--maxforks=1", "cat")) {
+            List<EventSocket> all = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                all.add(joined(server, "/", i + 1));
+            }
+            all.get(4).send("five clients, one fork");
+            for (EventSocket ws : all) {
+                assertEquals("five clients, one fork", ws.nextText());
+            }
+            for (EventSocket ws : all) {
+                ws.close();
+            }
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void dirModeHasOneProcessPerScript() throws Exception {
+        TesterScripts.sh(dir, "a.sh", "while read line; do echo \"a $$\"; done");
+        TesterScripts.sh(dir, "b.sh", "while read line; do echo \"b $$\"; done");
+        try (TesterServer server = TesterServer.start("--shared", "--dir=" + dir)) {
+            EventSocket a1 = joined(server, "/a.sh", 1);
+            EventSocket a2 = joined(server, "/a.sh/extra", 2);
+            EventSocket b1 = joined(server, "/b.sh", 3);
+            a1.send("x");
+            String a = a1.nextText();
+            assertEquals(a, a2.nextText());
+            b1.send("x");
+            String b = b1.nextText();
+            assertTrue(a.startsWith("a ") && b.startsWith("b "), a + " / " + b);
+            assertNull(a2.messages().poll(), "b's output stays b's");
+            assertEquals(2, server.gateway().liveChildren());
+            for (EventSocket ws : List.of(a1, a2, b1)) {
+                ws.close();
+            }
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void binaryChunksReachEveryClient() throws Exception {
+        try (TesterServer server = TesterServer.start("--shared", "--binary", "cat")) {
+            EventSocket a = joined(server, "/", 1);
+            EventSocket b = joined(server, "/", 2);
+            byte[] bytes = new byte[256];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) i;
+            }
+            a.send(ByteBuffer.wrap(bytes));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, a.nextBytes(bytes.length));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, b.nextBytes(bytes.length));
+            a.close();
+            b.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void readOnlyInputReachesNobody() throws Exception {
+        // Prints a tick for every line it reads or every 50 ms it reads nothing; "got" only if input arrived.
+        Path script = TesterScripts.sh(dir, "ticks.sh", "while :; do if read -t 0.05 line; then echo \"got $line\"; "
+                + "else echo tick; fi; done");
+        java.nio.file.Files.writeString(script, java.nio.file.Files.readString(script).replace("#!/bin/sh", "#!/bin/bash"));
+        try (TesterServer server = TesterServer.start("--shared", "--shared-input=none", script.toString())) {
+            EventSocket a = EventSocket.connect(server.ws("/"));
+            a.send("hello");
+            // Ten ticks after the message was sent: it had ten chances to arrive.
+            int ticks = 0;
+            while (ticks < 10) {
+                String t = a.nextText();
+                assertEquals("tick", t);
+                ticks++;
+            }
+            a.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void theProgramSeesTheRoutesEnvironmentNotAClients() throws Exception {
+        Path script = TesterScripts.sh(dir, "env.sh", "env | sort; cat");
+        try (TesterServer server = TesterServer.start("--shared", "--shared-replay=100", script.toString())) {
+            EventSocket a = EventSocket.connect(server.ws("/some/path?secret=1"), java.util.Map.of("X-Client", "mine"));
+            a.send("END");
+            Set<String> env = new HashSet<>();
+            for (String line = a.nextText(); !"END".equals(line); line = a.nextText()) {
+                env.add(line.substring(0, line.indexOf('=')));
+            }
+            assertTrue(env.containsAll(Set.of("SCRIPT_NAME", "SERVER_SOFTWARE", "GATEWAY_INTERFACE", "UNIQUE_ID",
+                    "PATH")), env.toString());
+            for (String name : env) {
+                assertFalse(name.startsWith("HTTP_") || name.startsWith("REMOTE_") || name.equals("QUERY_STRING"),
+                        "no client's request in a shared program's environment: " + name);
+            }
+            a.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void aClientFloodingAProgramThatDoesNotReadIsClosedAndOthersStay() throws Exception {
+        // Never reads stdin; answers nothing. The flood must be bounded by --shared-queue, not by memory.
+        Path script = TesterScripts.sh(dir, "deaf.sh", "echo ready; exec sleep 600");
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--shared", "--shared-queue=100000", "--shared-replay=1",
+                     script.toString())) {
+            EventSocket calm = EventSocket.connect(server.ws("/"));
+            assertEquals("ready", calm.nextText());
+            RawWebSocket flood = RawWebSocket.open(server.port(), "/", WAIT);
+            byte[] chunk = "y".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+            int sent = 0;
+            try {
+                // The pipe takes 64 KiB, the queue 100,000 bytes more; by 10 MB it must have refused.
+                while (sent < 1000) {
+                    flood.send(RawWebSocket.TEXT, chunk);
+                    sent++;
+                }
+            } catch (java.io.IOException closedOnUs) {
+                // The server closed the connection mid-flood: that is the point.
+            }
+            log.await(l -> l.contains("is not reading its input"), WAIT);
+            assertEquals(1008, flood.awaitCloseCode());
+            assertTrue(calm.session().isOpen(), "the other client stays");
+            assertEquals(1, server.gateway().liveChildren());
+            calm.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void aClientThatVanishesGivesItsPlaceBackAndTheProcessEnds() throws Exception {
+        Path script = TesterScripts.sh(dir, "pid.sh", "echo $$; cat");
+        try (TesterServer server = TesterServer.start("--shared", "--shared-replay=1", script.toString())) {
+            RawWebSocket ws = RawWebSocket.open(server.port(), "/", WAIT);
+            long pid = Long.parseLong(ws.readFrame().text());
+            ws.abort(); // a TCP reset, no close frame
+            Procs.awaitGone(pid, WAIT);
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void stderrGoesToTheLogAndWithPassstderrToEveryClientAsJson() throws Exception {
+        Path script = TesterScripts.sh(dir, "err.sh", "while read line; do echo \"out $line\"; echo \"err $line\" >&2; done");
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--shared", "--passstderr", script.toString())) {
+            EventSocket a = joined(server, "/", 1);
+            EventSocket b = joined(server, "/", 2);
+            a.send("x");
+            Set<String> want = Set.of("{\"stream\":\"stdout\",\"data\":\"out x\"}", "{\"stream\":\"stderr\",\"data\":\"err x\"}");
+            assertEquals(want, new HashSet<>(texts(a, 2)));
+            assertEquals(want, new HashSet<>(texts(b, 2)));
+            log.await(l -> l.contains("| stderr") && l.contains("err x"), WAIT);
+            a.close();
+            b.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
+    @Test
+    void theProcessStartAndExitAreLoggedOnceWhileEveryClientConnectsAndDisconnects() throws Exception {
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--shared", "cat")) {
+            List<EventSocket> all = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                all.add(joined(server, "/", i + 1));
+            }
+            for (EventSocket ws : all) {
+                ws.close();
+                ws.awaitClose();
+            }
+            // Counted on the way to the exit line: the last DISCONNECT is what ends the program.
+            int[] started = new int[1];
+            int[] connects = new int[1];
+            int[] disconnects = new int[1];
+            log.await(l -> {
+                started[0] += l.contains("Shared process started") ? 1 : 0;
+                connects[0] += l.endsWith(" CONNECT") ? 1 : 0;
+                disconnects[0] += l.endsWith(" DISCONNECT") ? 1 : 0;
+                return l.contains("Shared process exited");
+            }, WAIT);
+            assertEquals(1, started[0], "started once");
+            assertEquals(3, connects[0]);
+            assertEquals(3, disconnects[0]);
+            Bounded.noChildrenLeft(server.gateway());
+            assertTrue(log.lines().stream().noneMatch(l -> l.contains("Shared process")), "and exited once");
+        }
+    }
+
+    @Test
+    void aHalfOpenClientIsDroppedByPingmsAndTheProgramEnds() throws Exception {
+        Path script = TesterScripts.sh(dir, "pid.sh", "echo $$; exec cat");
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--shared", "--shared-replay=1", "--pingms=100", script.toString())) {
+            // Reads its first frame, then never reads or answers again (its pings go unanswered).
+            RawWebSocket ws = RawWebSocket.open(server.port(), "/", WAIT);
+            long pid = Long.parseLong(ws.readFrame().text());
+            log.await(l -> l.contains("No pong or frame from the client for 200 ms"), WAIT);
+            Procs.awaitGone(pid, WAIT);
+            Bounded.noChildrenLeft(server.gateway());
+            ws.close();
         }
     }
 }

@@ -64,7 +64,7 @@ final class RedisSharedProcess implements SharedProcess, BusReader.Source {
         this.options = bus.gateway().config().shared();
         this.always = options.always();
         this.mayBeIdle = mayBeIdle;
-        this.audience = new Audience(options.replay(), options.queueBytes());
+        this.audience = new Audience(options.replay(), Audience.replayBytes(options));
         this.places = new ClientPlaces(options.maxClients());
         this.log = GatewayLog.root().with("url", contextPath + route.scriptName()).with("command", route.label());
         this.owner = new ProgramOwner(bus, keys, route, contextPath, log, this);
@@ -142,6 +142,11 @@ final class RedisSharedProcess implements SharedProcess, BusReader.Source {
         retired = true;
         bus.retired(this);
         return true;
+    }
+
+    @Override
+    public int clients() {
+        return audience.size();
     }
 
     @Override
