@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procsocket.gateway.Bounded;
 import io.procsocket.testing.EventSocket;
+import io.procsocket.testing.TesterLog;
 import io.procsocket.testing.TesterRedis;
 import io.procsocket.testing.TesterScripts;
 import io.procsocket.testing.TesterServer;
@@ -212,7 +213,8 @@ class SharedBusTest {
     void aFloodOfInputTheProgramDoesNotReadClosesOnlyItsSender() throws Exception {
         Path script = TesterScripts.sh(dir, "deaf.sh", """
                 while true; do echo tick; sleep 0.1; done""");
-        try (TesterServer a = instance("--shared-queue=65536", script.toString());
+        try (TesterLog log = TesterLog.capture();
+             TesterServer a = instance("--shared-queue=65536", script.toString());
              TesterServer b = instance("--shared-queue=65536", script.toString())) {
             EventSocket onA = EventSocket.connect(a.ws("/"));
             assertEquals("tick", onA.nextText());
@@ -230,8 +232,13 @@ class SharedBusTest {
                 // The server closed it while we were sending.
             }
             CloseReason r = flooder.awaitClose();
-            assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, r.getCloseCode());
-            assertEquals("program input full", r.getReasonPhrase());
+            log.await(l -> l.contains("the shared program is not reading its input"), WAIT);
+            // The server's 1008 comes first; a client still sending when the server drops the connection may get a
+            // reset before it reads that close frame, and sees 1006.
+            if (r.getCloseCode() != CloseReason.CloseCodes.CLOSED_ABNORMALLY) {
+                assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, r.getCloseCode());
+                assertEquals("program input full", r.getReasonPhrase());
+            }
             onA.messages().clear();
             assertEquals("tick", onA.nextText(), "the other clients carry on");
             EventSocket late = EventSocket.connect(b.ws("/"));
@@ -240,6 +247,25 @@ class SharedBusTest {
             onA.close();
             late.close();
             noneLeft(script, a, b);
+        }
+    }
+
+    @Test
+    void thePasswordInTheUrlIsUsedAndAWrongOneFailsStartUp() throws Exception {
+        Path script = TesterScripts.sh(dir, "hi.sh", "echo hi; exec cat");
+        try (TesterRedis locked = TesterRedis.start(java.nio.file.Files.createDirectories(dir.resolve("locked")),
+                List.of("--requirepass", "s3cret"))) {
+            String url = "redis://:s3cret@127.0.0.1:" + locked.port() + "/3";
+            try (TesterServer a = TesterServer.start("--shared", "--shared-bus=" + url, script.toString())) {
+                EventSocket ws = EventSocket.connect(a.ws("/"));
+                assertEquals("hi", ws.nextText());
+                ws.close();
+                noneLeft(script, a);
+            }
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TesterServer.start("--shared",
+                    "--shared-bus=redis://:wrong@127.0.0.1:" + locked.port(), script.toString()).close());
+            assertTrue(e.getMessage().startsWith("--shared-bus: cannot use redis://***@127.0.0.1:" + locked.port()
+                    + ": WRONGPASS"), e.getMessage());
         }
     }
 

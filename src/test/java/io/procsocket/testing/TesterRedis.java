@@ -30,6 +30,11 @@ public final class TesterRedis implements AutoCloseable {
     }
 
     public static TesterRedis start(Path dir) throws IOException, InterruptedException {
+        return start(dir, List.of());
+    }
+
+    /** With more redis-server options ({@code --requirepass} ...); PING then answers -NOAUTH, which counts as up. */
+    public static TesterRedis start(Path dir, List<String> options) throws IOException, InterruptedException {
         String binary = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream()
                 .filter(p -> Files.isExecutable(Path.of(p))).findFirst()
                 .orElseThrow(() -> new AssertionError("redis-server is not installed: the --shared-bus tests need it "
@@ -38,8 +43,10 @@ public final class TesterRedis implements AutoCloseable {
         // A free port can be taken by someone else between finding it and redis binding it: try again then.
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
-            Process p = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
+            List<String> command = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+            command.addAll(options);
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
                     .start();
@@ -90,7 +97,8 @@ public final class TesterRedis implements AutoCloseable {
             InputStream in = s.getInputStream();
             byte[] reply = new byte[7];
             int n = in.readNBytes(reply, 0, reply.length);
-            return new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            String answer = new String(reply, 0, n, StandardCharsets.US_ASCII);
+            return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }
