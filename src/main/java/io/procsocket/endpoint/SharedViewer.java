@@ -86,17 +86,20 @@ final class SharedViewer implements ClientSession, Member {
     }
 
     private void input(byte[] bytes, int off, int len) {
-        switch (process.write(bytes, off, len)) {
-            case FULL -> {
-                log.access("session", "the shared program is not reading its input: more than %d bytes wait, "
-                        + "closing the client", limit);
-                close(new CloseReason(CloseCodes.VIOLATED_POLICY, "program input full"));
-                clientGone();
-            }
+        switch (process.write(this, bytes, off, len)) {
+            case FULL -> inputRefused();
             case READ_ONLY -> log.debug("session", "message dropped: --shared-input=none");
             case NOT_RUNNING -> log.debug("session", "message dropped: the shared program is not running");
             default -> { }
         }
+    }
+
+    @Override
+    public void inputRefused() {
+        log.access("session", "the shared program is not reading its input: more than %d bytes wait, "
+                + "closing the client", limit);
+        close(new CloseReason(CloseCodes.VIOLATED_POLICY, "program input full"));
+        clientGone();
     }
 
     /** Under the audience's lock: queue only. */

@@ -74,6 +74,10 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.router = new Router(config);
         this.forks = new ForkLimiter(config.maxForks());
+        // First, before any thread starts: with --shared-bus this reaches Redis, and a server that cannot must fail
+        // to start with nothing left running.
+        this.shared = config.shared().enabled()
+                ? new SharedRoutes(forks, SharedBus.factory(this)) : null;
         this.orphans = orphans;
         // The subreaper is set up with the reactor, before any child can be launched: an orphan made earlier
         // would go to init.
@@ -91,8 +95,6 @@ public final class Gateway implements AutoCloseable {
         this.timer = t;
         this.directoryKey = GatewayDirectory.add(this);
         this.pending = new PendingConnections(directoryKey, MAX_PENDING, timer, this::releasePlace);
-        this.shared = config.shared().enabled()
-                ? new SharedRoutes(forks, SharedBus.factory(this)) : null;
         this.workers = Executors.newCachedThreadPool(daemon(WORKER_THREAD_PREFIX, WORKER_STACK_BYTES));
     }
 

@@ -66,6 +66,8 @@ final class HelpText {
                 "  --shared-queue=BYTES   most bytes queued for one client; a client over it is closed with",
                 "                         1008 (default 1048576)",
                 "  --maxclients=N         most clients of one shared route; one more gets HTTP 429 (0 = no limit)",
+                "  --shared-bus=URL       run each shared route's one program once across instances, through",
+                "                         Redis: redis://[:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS)",
                 "  --loglevel=LEVEL       debug, trace, access, info, error, fatal or none (default access)",
                 "  --unixsocket=PATH      listen on a Unix domain socket (alone: only there; with --port or",
                 "                         --address: as well); a stale socket file is replaced",

@@ -25,13 +25,13 @@ public final class LocalSharedProcess implements SharedProcess {
     private final Route route;
     private final String contextPath;
     private final Audience audience;
+    private final ClientPlaces places;
     private final GatewayLog log;
     /** Told whenever this may have become idle, so the route can retire it (and give back its fork slot). */
     private final Consumer<SharedProcess> mayBeIdle;
     private final RestartBackoff backoff = new RestartBackoff();
     private final OutputSink sink;
 
-    private int places;
     private volatile SharedChild current;
     /** We are ending {@link #current} because nobody watches (not the program's own doing). */
     private boolean stopping;
@@ -49,6 +49,7 @@ public final class LocalSharedProcess implements SharedProcess {
         this.mayBeIdle = mayBeIdle;
         this.always = options.always();
         this.audience = new Audience(options.replay(), Audience.replayBytes(options));
+        this.places = new ClientPlaces(options.maxClients());
         this.log = GatewayLog.root().with("url", contextPath + route.scriptName()).with("command", route.label());
         this.audience.onRoom(() -> {
             SharedChild c = current;
@@ -71,18 +72,12 @@ public final class LocalSharedProcess implements SharedProcess {
 
     @Override
     public synchronized boolean tryReserve() {
-        if (retired || closed || (options.maxClients() > 0 && places >= options.maxClients())) {
-            return false;
-        }
-        places++;
-        return true;
+        return !retired && !closed && places.take();
     }
 
     @Override
     public void unreserve() {
-        synchronized (this) {
-            places--;
-        }
+        places.giveBack();
         mayBeIdle.accept(this);
     }
 
@@ -106,7 +101,7 @@ public final class LocalSharedProcess implements SharedProcess {
     public void leave(Member member) {
         int left = audience.leave(member);
         synchronized (this) {
-            places--;
+            places.giveBack();
             if (left == 0 && !always && current != null && !stopping && linger == null) {
                 if (options.lingerMs() == 0) {
                     stopUnwatched();
@@ -138,7 +133,7 @@ public final class LocalSharedProcess implements SharedProcess {
     }
 
     @Override
-    public Input write(byte[] bytes, int off, int len) {
+    public Input write(Member from, byte[] bytes, int off, int len) {
         if (options.input() == Config.SharedInput.NONE) {
             return Input.READ_ONLY;
         }
@@ -165,7 +160,7 @@ public final class LocalSharedProcess implements SharedProcess {
 
     @Override
     public synchronized boolean retireIfIdle() {
-        if (retired || places > 0 || current != null || restart != null || always || audience.size() > 0) {
+        if (retired || places.any() || current != null || restart != null || always || audience.size() > 0) {
             return false;
         }
         retired = true;

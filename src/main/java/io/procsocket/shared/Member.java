@@ -21,6 +21,12 @@ public interface Member {
     /** The program ended and will not restart for this member: close as a per-connection program's end would. */
     void processEnded(int status);
 
+    /**
+     * Its message found the program's stdin full (more than --shared-queue bytes waiting): closed with 1008, as when
+     * {@link SharedProcess#write} answers FULL. Any thread.
+     */
+    void inputRefused();
+
     /** The server is stopping. */
     void shutDown();
 }

@@ -23,8 +23,11 @@ public interface SharedProcess {
     /** A member's queue has drained: if the program waits for room to be read on, it may go on. */
     void roomMade();
 
-    /** One client's message, whole, for the program's stdin. Never blocks. */
-    Input write(byte[] bytes, int off, int len);
+    /**
+     * One client's message, whole, for the program's stdin. Never blocks. With a bus the program may run on another
+     * instance and refuse it later: {@code from} is then told through {@link Member#inputRefused}.
+     */
+    Input write(Member from, byte[] bytes, int off, int len);
 
     /** --shared-always: run now, and keep running whether anyone watches. */
     void startNow();

@@ -18,6 +18,9 @@ public final class SharedRoutes {
     /** Makes a route's process: {@link LocalSharedProcess}, or one shared across instances through a bus. */
     public interface Factory {
         SharedProcess create(Route route, String contextPath, Consumer<SharedProcess> mayBeIdle);
+
+        /** After every process it made is closed: ends whatever the factory itself runs (a bus's threads). */
+        default void close() { }
     }
 
     /** The outcome of asking for a place. */
@@ -113,5 +116,6 @@ public final class SharedRoutes {
         for (SharedProcess p : all) {
             p.close();
         }
+        factory.close();
     }
 }

@@ -71,7 +71,15 @@ public final class GatewayListener implements ServletContextListener {
             levelBefore = GatewayLog.logger().getLevel();
             levelOurs = GatewayLevel.of(config.logLevel());
             GatewayLog.logger().setLevel(levelOurs);
-            gateway = new Gateway(config);
+            try {
+                gateway = new Gateway(config);
+            } catch (RuntimeException e) {
+                // --shared-bus and its Redis cannot be reached: nothing was started.
+                log.fatal("server", "Refusing to deploy: %s", e.getMessage());
+                restoreLevel();
+                stopLogging();
+                throw new IllegalStateException("procsocket: " + e.getMessage(), e);
+            }
             try {
                 gateway.awaitProcessLayer();
             } catch (RuntimeException e) {

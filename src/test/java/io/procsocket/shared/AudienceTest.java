@@ -36,6 +36,9 @@ class AudienceTest {
         public void processEnded(int status) { }
 
         @Override
+        public void inputRefused() { }
+
+        @Override
         public void shutDown() { }
     }
 

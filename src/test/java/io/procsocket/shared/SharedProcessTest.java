@@ -51,7 +51,7 @@ class SharedProcessTest {
         return ws;
     }
 
-    private static List<String> texts(EventSocket ws, int n) throws InterruptedException {
+    static List<String> texts(EventSocket ws, int n) throws InterruptedException {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String t = ws.nextText();
