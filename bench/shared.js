@@ -139,7 +139,7 @@ function sample(ctx) {
   for (const pid of ctx.serverPids) {
     const kids = childrenOf(pid).filter(isProducer);
     for (const k of kids) { producers.add(k); s.producers[k] = cpuOf(k); }
-    s.servers.push({ pid, cpu: cpuOf(pid), threads: threadsCpu(pid), rss: rssKiB(pid) });
+    s.servers.push({ pid, cpu: cpuOf(pid), threads: threadsCpu(pid), rss: rssKiB(pid), producers: kids.length });
   }
   if (ctx.redisPid) s.redis = cpuOf(ctx.redisPid);
   remember();
@@ -162,6 +162,9 @@ function windowStats(a, b, ctx) {
     window_s: secs, server_cpu, server_threads: hot, producer_cpu: prod / secs, producers: Object.keys(b.producers).length,
     redis_cpu: ctx.redisPid ? (b.redis - a.redis) / secs : null,
     machine_busy: m.total ? 1 - m.idle / m.total : null, server_rss_kib: rss,
+    // Which server runs the program(s) (with --shared-bus: the instance that holds the route's lease).
+    producers_per_server: b.servers.map(s => s.producers),
+    server_cpu_each: b.servers.map((s, i) => (s.cpu - a.servers[i].cpu) / secs),
   };
 }
 
@@ -533,7 +536,19 @@ function markdown(r) {
     'The stalled client (bench/shared/stall.py, connected first: MSS 536, 4 KiB receive buffer, never read) is not in the rates; after the window it is read to see how the server closed it. ' +
     `Server: ${CFG.stallQueue ? '--shared-queue=' + CFG.stallQueue : 'default --shared-queue (1 MiB)'}.`);
   if (r.bus && r.bus.skipped) o.push('### Two instances over Redis (`--shared-bus`)', '', `skipped: ${r.bus.skipped}`, '');
-  else table('Two instances over Redis (`--shared-bus`), clients split between them', r.cells.filter(c => c.section === 'bus'));
+  else {
+    const bus = r.cells.filter(c => c.section === 'bus');
+    table('Two instances over Redis (`--shared-bus`), clients split between them', bus);
+    if (bus.length) {
+      o.push('Per instance (A: the first url, whose first client says "go"; B: the second):', '');
+      for (const c of bus) {
+        o.push(`- ${c.label}: ` + (c.per_url || []).filter(u => u.clients).map((u, i) => `${'AB'[i]} ${u.clients} clients, median ${fmt(u.rate_median)}/s, ` +
+          `p50 / p99 ${fmt(u.p50_ms, 1)} / ${fmt(u.p99_ms, 1)} ms, ${u.missing ?? 'n/a'} lines missing in ${u.gaps ?? 'n/a'} gaps, ` +
+          `server CPU ${fmt(c.runs[0].server_cpu_each[i], 2)}${c.runs[0].producers_per_server[i] ? ', runs the program' : ''}`).join('; '));
+      }
+      o.push('');
+    }
+  }
   table(`Reference: one process per connection (${CFG.refClients} clients, websocketd has no shared mode)`, r.cells.filter(c => c.section === 'reference'));
   const stallCells = r.cells.filter(c => c.section === 'stall' && c.stall);
   if (stallCells.length) {

@@ -655,6 +655,8 @@ public class SharedLoad {
             urlJson.append("{\"url\":").append(json(urls.get(u))).append(",\"clients\":").append(ur.length)
                     .append(",\"rate_min\":").append(fmt(q(ur, 0))).append(",\"rate_median\":").append(fmt(q(ur, 0.5)))
                     .append(",\"p50_ms\":").append(fmt(perUrl[u].percentileMs(0.5))).append(",\"p99_ms\":").append(fmt(perUrl[u].percentileMs(0.99)))
+                    .append(",\"missing\":").append(readers.stream().filter(c -> c.urlIndex == uu).mapToLong(c -> c.missing).sum())
+                    .append(",\"gaps\":").append(readers.stream().filter(c -> c.urlIndex == uu).mapToLong(c -> c.gaps).sum())
                     .append('}');
         }
         urlJson.append(']');
