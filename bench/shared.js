@@ -269,11 +269,15 @@ async function quiet() {
 }
 
 // Runs one cell SHARED_REPS times; medians of the headline numbers, the full runs kept.
+// Server misbehaviour the harness worked around (see the report): listed in the results.
+const incidents = [];
+
 async function cell(section, label, servers, opts, extra = {}) {
-  const urls = servers.map(s => s.url);
-  const ctx = { serverPids: servers.map(s => s.pid), redisPid: extra.redisPid };
   const runs = [];
+  let retried = false;
   for (let i = 0; i < CFG.reps; i++) {
+    const urls = servers.map(s => s.url);
+    const ctx = { serverPids: servers.map(s => s.pid), redisPid: extra.redisPid };
     const busyBefore = await quiet();
     const stalled = opts.stallHelper ? await stallHelper(urls[0]) : null;
     const args = [...urls.map(u => `--url=${u}`), `--clients=${opts.clients}`, `--rate=${opts.rate}`,
@@ -283,6 +287,20 @@ async function cell(section, label, servers, opts, extra = {}) {
       // reading at once cost a read(2) per line.)
       `--threads=${CFG.loadThreads}`, `--batch-ms=${opts.rate === 0 && section !== 'reference' ? 0 : CFG.batchMs}`, ...(opts.stop ? ['--stop'] : []), ...(opts.stall ? [`--stall=${opts.stall}`] : [])];
     const { result, win } = await loadgen(args, ctx, stalled ? stalled.release : null);
+    // Every client connected and none got a line, with no program under the server: the route is stuck
+    // (seen after flat-out cells: a shared program whose readers all left while its stdout was parked
+    // for room is ended but never reaped as ended, so no new one starts). Say so, restart, retry once.
+    if (result.connected > 0 && result.first_frame_ms.clients_with_data === 0 && extra.restart && !retried) {
+      const what = `${section} / ${label}, run ${i + 1}: ${result.connected} clients connected, none got a line, ` +
+        `${win.producers} programs running under the server`;
+      log('STUCK: ' + what + ' — restarting the server and running this again');
+      incidents.push(what);
+      retried = true;
+      if (stalled) await stalled.result().catch(() => null); // it was released at the window's end
+      await extra.restart();
+      i--;
+      continue;
+    }
     if (stalled) {
       const st = await stalled.result();
       // When the server gave up on it: its last line reached its kernel buffers; then --shared-queue's bytes
@@ -357,15 +375,22 @@ async function sectionRef(result) {
 }
 
 async function sectionSingle(result, sharedFlags) {
-  const port = await freePort();
-  const s = await startServer('procsocket-shared', procsocketCmd(port, sharedFlags), port);
-  s.name = 'procsocket --shared';
-  await warm([s], 'one');
-  const idle = idleRss([s]);
-  result.idle_rss_kib.single = idle;
+  const s = { name: 'procsocket --shared' };
+  const extra = {};
+  // (Re)start: a fresh server, warmed up, its idle RSS measured. Again only if a route got stuck.
+  const up = async () => {
+    if (s.child) await stop(s.child);
+    const port = await freePort();
+    Object.assign(s, await startServer('procsocket-shared', procsocketCmd(port, sharedFlags), port), { name: 'procsocket --shared' });
+    await warm([s], 'one');
+    extra.idleRss = idleRss([s]);
+    result.idle_rss_kib.single = extra.idleRss;
+  };
+  extra.restart = up;
+  await up();
   for (const n of CFG.clients) {
     for (const rate of [0, CFG.rate]) {
-      result.cells.push(await cell('shared', `${n} client${n > 1 ? 's' : ''}, ${rate ? 'paced' : 'flat out'}`, [s], { clients: n, rate, go: 'one', stop: true }, { idleRss: idle }));
+      result.cells.push(await cell('shared', `${n} client${n > 1 ? 's' : ''}, ${rate ? 'paced' : 'flat out'}`, [s], { clients: n, rate, go: 'one', stop: true }, extra));
     }
   }
   await stop(s.child);
@@ -377,20 +402,25 @@ async function sectionStall(result, sharedFlags) {
   // cell is long; the baseline is the same without it. Then flat out, where the stalled client overflows
   // within a second and backpressure would show at once.
   const flags = CFG.stallQueue ? [...sharedFlags, `--shared-queue=${CFG.stallQueue}`] : sharedFlags;
-  const port = await freePort();
-  // Access log here: it says why and when a client was closed (a few thousand CONNECT lines besides).
-  const s = await startServer('procsocket-stall', procsocketCmd(port, flags, 'access'), port);
-  s.name = `procsocket ${flags.join(' ')}`;
-  await warm([s], 'one', 2);
+  const s = {};
+  const up = async () => {
+    if (s.child) await stop(s.child);
+    const port = await freePort();
+    // Access log here: it says why and when a client was closed (a few thousand CONNECT lines besides).
+    Object.assign(s, await startServer('procsocket-stall', procsocketCmd(port, flags, 'access'), port), { name: `procsocket ${flags.join(' ')}` });
+    await warm([s], 'one', 2);
+  };
+  const extra = { restart: up };
+  await up();
   const n = CFG.stallClients;
   for (const [stall, secs] of [[1, CFG.stallSeconds], [0, CFG.stallBaseSeconds]]) {
     result.cells.push(await cell('stall', `${n} clients, paced, ${stall ? 'one stalled' : 'none stalled'}`, [s],
-      { clients: n, rate: CFG.rate, go: 'one', stop: true, stallHelper: !!stall, seconds: secs }));
+      { clients: n, rate: CFG.rate, go: 'one', stop: true, stallHelper: !!stall, seconds: secs }, extra));
   }
   for (const stall of [1, 0]) {
     result.cells.push(await cell('stall', `100 clients, flat out, ${stall ? 'one stalled' : 'none stalled'}`, [s],
       // No warm-up: flat out the stalled client overflows ~0.2 s after "go", and that moment is the point.
-      { clients: 100, rate: 0, go: 'one', stop: true, stallHelper: !!stall, seconds: 6, warmup: 0 }));
+      { clients: 100, rate: 0, go: 'one', stop: true, stallHelper: !!stall, seconds: 6, warmup: 0 }, extra));
   }
   await stop(s.child);
 }
@@ -420,13 +450,23 @@ async function sectionBus(result, sharedFlags) {
     await stop(redis);
     return;
   }
-  const servers = [];
-  for (const name of ['procsocket-bus-a', 'procsocket-bus-b']) {
-    const port = await freePort();
-    const s = await startServer(name, procsocketCmd(port, [...sharedFlags, busFlag]), port);
-    s.name = name;
-    servers.push(s);
-  }
+  const servers = [{ name: 'procsocket-bus-a' }, { name: 'procsocket-bus-b' }];
+  const extra = { redisPid: redis.pid };
+  const up = async (warmToo) => {
+    for (const s of servers) if (s.child) await stop(s.child);
+    for (const s of servers) {
+      const port = await freePort();
+      const name = s.name;
+      Object.assign(s, await startServer(name, procsocketCmd(port, [...sharedFlags, busFlag]), port), { name });
+    }
+    if (warmToo) {
+      await warm(servers, 'perurl');
+      extra.idleRss = idleRss(servers);
+      result.idle_rss_kib.bus = extra.idleRss;
+    }
+  };
+  extra.restart = () => up(true);
+  await up(false);
   // One process across both, really? Only the first client (on instance A) says "go": a client on B must
   // get the same lines. Two separate processes would leave B silent.
   const check = await loadgen([...servers.map(s => `--url=${s.url}`), '--clients=2', `--rate=${CFG.rate}`, '--seconds=1',
@@ -440,12 +480,12 @@ async function sectionBus(result, sharedFlags) {
     return;
   }
   await warm(servers, 'perurl');
-  const idle = idleRss(servers);
-  result.idle_rss_kib.bus = idle;
+  extra.idleRss = idleRss(servers);
+  result.idle_rss_kib.bus = extra.idleRss;
   for (const n of CFG.clients) {
     for (const rate of [0, CFG.rate]) {
       result.cells.push(await cell('bus', `2 instances, ${n} client${n > 1 ? 's' : ''}, ${rate ? 'paced' : 'flat out'}`, servers,
-        { clients: n, rate, go: 'perurl', stop: true }, { idleRss: idle, redisPid: redis.pid }));
+        { clients: n, rate, go: 'perurl', stop: true }, extra));
     }
   }
   for (const s of servers) await stop(s.child);
@@ -558,6 +598,10 @@ function markdown(r) {
   for (const c of r.cells.filter(c => c.section !== 'reference' || true)) {
     o.push(`- ${c.section} / ${c.label}: ${c.server_threads.map(t => `${t.thread} ${fmt(t.cores, 2)}`).join(', ') || 'no thread ≥ 0.02 cores'}`);
   }
+  if (r.incidents && r.incidents.length) {
+    o.push('', '**Stuck routes** (a cell where every client connected and none got a line; the server was restarted and the run repeated):', '');
+    for (const x of r.incidents) o.push(`- ${x}`);
+  }
   o.push('', '### Targets', '', '| target | result | status |', '|---|---|---|');
   for (const t of r.targets) o.push(`| ${t.target} | ${t.result} | **${t.met === 'inconclusive' ? 'inconclusive' : t.met ? 'met' : 'missed'}** |`);
   if (r.bus && r.bus.skipped) o.push(`| two instances over Redis | ${r.bus.skipped} | **skipped** |`);
@@ -606,6 +650,7 @@ async function main() {
   }
   result.machine.loadavg_end = os.loadavg().map(x => +x.toFixed(2));
   result.machine.total_seconds = Math.round((Date.now() - t0) / 1000);
+  result.incidents = incidents;
   result.targets = targets(result);
   fs.writeFileSync(path.join(OUT, 'shared.json'), JSON.stringify(result, null, 1) + '\n');
   const md = markdown(result);
