@@ -535,6 +535,13 @@ function targets(r) {
           : around ? `, cut off at ${fmt(around.cut_off_s, 1)} s, outside the window` : ', not cut off in the window') +
         `; others closed ${JSON.stringify(st.closed_during_run)}`, met: genBound && !ok ? 'inconclusive' : !!ok });
   }
+  const busPaced = r.cells.find(c => c.section === 'bus' && c.clients === big && c.rate > 0);
+  if (busPaced) {
+    t.push({ target: `two instances over Redis, ${big} clients: ≥ ${CFG.rate} lines/s reach every client, p99 ≤ 50 ms`,
+      result: `slowest client ${fmt(busPaced.rate_min, 1)}/s, median ${fmt(busPaced.rate_median, 1)}/s; p50 ${fmt(busPaced.p50_ms, 1)} ms, p99 ${fmt(busPaced.p99_ms, 1)} ms; ` +
+        `${busPaced.integrity.missing} lines missing in ${busPaced.integrity.gaps} gaps, closes ${JSON.stringify(busPaced.closed_during_run)}`,
+      met: busPaced.rate_min >= 0.99 * CFG.rate && busPaced.p99_ms <= 50 && busPaced.integrity.missing === 0 });
+  }
   // Whether the generator limited a cell: its one selector thread near a full core. Paced cells ask it for a
   // fixed rate (it must keep up); flat-out cells are a race between the server's and its thread.
   for (const [kind, pick] of [['paced', (c) => c.rate > 0], ['flat out', (c) => c.rate === 0]]) {
@@ -625,6 +632,17 @@ function machine() {
 }
 
 async function main() {
+  // node bench/shared.js --report [FILE]: the Markdown (and targets) again from a results file.
+  if (process.argv[2] === '--report') {
+    const file = process.argv[3] || path.join(OUT, 'shared.json');
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    Object.assign(CFG, r.config);
+    r.targets = targets(r);
+    fs.writeFileSync(file, JSON.stringify(r, null, 1) + '\n');
+    fs.writeFileSync(file.replace(/\.json$/, '.md'), markdown(r));
+    process.stdout.write(markdown(r));
+    return;
+  }
   fs.mkdirSync(OUT, { recursive: true });
   const t0 = Date.now();
   const result = { machine: machine(), config: CFG, flags: {}, idle_rss_kib: {}, cells: [] };
