@@ -599,9 +599,15 @@ function markdown(r) {
   table(`Reference: one process per connection (${CFG.refClients} clients, websocketd has no shared mode)`, r.cells.filter(c => c.section === 'reference'));
   const stallCells = r.cells.filter(c => c.section === 'stall' && c.stall);
   if (stallCells.length) {
-    o.push('Stalled clients: ' + stallCells.map(c => `${c.label}: ${JSON.stringify(c.stalled)}`).join('; '), '');
+    o.push('### The stalled client, each run', '');
+    for (const c of stallCells) {
+      o.push(`- ${c.label}: ` + c.stalled.map((x, i) => `run ${i + 1}: ${x.close_code === null ? 'not closed' : 'close ' + x.close_code}` +
+        (x.reason ? ` ("${x.reason}")` : '') + ` after ${x.frames} lines` +
+        (x.cut_off_after_go_s !== null && x.cut_off_after_go_s !== undefined ? `, cut off ≈ ${fmt(x.cut_off_after_go_s, 2)} s after go` : '')).join('; '));
+    }
+    o.push('');
   }
-  o.push('Server threads by CPU (cores, in the window; digits folded to #):', '');
+  o.push('### Server threads by CPU', '', 'Cores in the window, summed over the servers of a cell; digits in thread names folded to #.', '');
   for (const c of r.cells.filter(c => c.section !== 'reference' || true)) {
     o.push(`- ${c.section} / ${c.label}: ${c.server_threads.map(t => `${t.thread} ${fmt(t.cores, 2)}`).join(', ') || 'no thread ≥ 0.02 cores'}`);
   }
