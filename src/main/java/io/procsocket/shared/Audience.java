@@ -70,10 +70,20 @@ public final class Audience {
             members = now;
         }
         m.flush();
+        // A program held back because nobody had room may go on for the newcomer.
+        onRoom.run();
     }
 
-    /** Returns how many members are left. */
+    /** Returns how many members are left. A leaver may have been the one everybody else was waited for. */
     public int leave(Member m) {
+        try {
+            return remove(m);
+        } finally {
+            onRoom.run();
+        }
+    }
+
+    private int remove(Member m) {
         synchronized (lock) {
             Member[] now = members;
             for (int i = 0; i < now.length; i++) {
@@ -91,11 +101,13 @@ public final class Audience {
 
     /** Everyone now, taken out: the program ended for them (close each outside any lock). */
     public Member[] removeAll() {
+        Member[] now;
         synchronized (lock) {
-            Member[] now = members;
+            now = members;
             members = NONE;
-            return now;
         }
+        onRoom.run();
+        return now;
     }
 
     public int size() {

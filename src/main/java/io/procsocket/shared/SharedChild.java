@@ -43,6 +43,8 @@ public final class SharedChild {
     private final AtomicReference<PipeReactor.Registration> parked = new AtomicReference<>();
     private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** Asked to end, or exited: read on regardless of room. */
+    private volatile boolean ending;
     /** Its UNIQUE_ID: what it leaves outside its process group is ended when it ends (see OrphanReaper). */
     private final String id;
 
@@ -94,8 +96,13 @@ public final class SharedChild {
         gateway.reactor().register(child.stderrPipe(), this::onStderr);
         // A program that exits while a grandchild still holds its stdout open would otherwise keep the route
         // (and the grandchild) alive forever.
-        child.onExit(status -> gateway.timer().schedule(this::stop, EXIT_GRACE_MS + config.closeMs(),
-                TimeUnit.MILLISECONDS));
+        child.onExit(status -> {
+            // Whatever it printed last is read to the end now, room or not: the exit is only reported once its
+            // output has ended, and a parked pipe would never get there.
+            ending = true;
+            roomAvailable();
+            gateway.timer().schedule(this::stop, EXIT_GRACE_MS + config.closeMs(), TimeUnit.MILLISECONDS);
+        });
         outputEnded.thenRun(() -> {
             // The whole group goes with the output, as a connection's own program's does.
             stop();
@@ -127,6 +134,10 @@ public final class SharedChild {
 
     /** The usual kill sequence, once (stdin closed, then INT, TERM, KILL to the group). */
     public void stop() {
+        // Being ended: its stdout is read to EOF without waiting for room (clients may all be gone), or the end
+        // would never be seen and the route would keep a dead program.
+        ending = true;
+        roomAvailable();
         child.terminate(config.closeMs(), gateway.timer());
     }
 
@@ -174,13 +185,13 @@ public final class SharedChild {
     }
 
     private void pace(PipeReactor.Registration stdout) {
-        if (sink.hasRoom()) {
+        if (ending || sink.hasRoom()) {
             stdout.rearm();
             return;
         }
         parked.set(stdout);
         // Room may have been made between the check and parking, with nobody parked to wake: check again.
-        if (sink.hasRoom()) {
+        if (ending || sink.hasRoom()) {
             roomAvailable();
         }
     }

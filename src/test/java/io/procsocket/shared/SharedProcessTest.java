@@ -542,4 +542,37 @@ class SharedProcessTest {
             ws.close();
         }
     }
+
+    /**
+     * Regression: a program held back for room (its only client stopped reading) whose clients then all left was
+     * killed, but its stdout, parked waiting for room, was never read to its end, so its exit was never seen and
+     * the route kept the dead program: every later client connected and got nothing.
+     */
+    @Test
+    void aProgramHeldBackForRoomStillEndsWhenItsClientsLeave() throws Exception {
+        Path script = TesterScripts.sh(dir, "flood.sh", "echo $$; exec yes " + "y".repeat(100));
+        try (TesterServer server = TesterServer.start("--shared", "--shared-queue=65536", script.toString())) {
+            RawWebSocket stuck = RawWebSocket.open(server.port(), "/", WAIT, 4096);
+            long pid = Long.parseLong(stuck.readFrame().text());
+            // The client reads nothing more: its queue fills, the program's pipe fills, and the program blocks.
+            Bounded.await("the program blocked on its full stdout", WAIT,
+                    () -> readWchan(pid).endsWith("pipe_write")); // pipe_write, or anon_pipe_write since Linux 6.x
+            stuck.abort();
+            Procs.awaitGone(pid, WAIT);
+            Bounded.await("the route forgot the ended program", WAIT, () -> server.gateway().forks().running() == 0);
+            RawWebSocket next = RawWebSocket.open(server.port(), "/", WAIT);
+            long second = Long.parseLong(next.readFrame().text());
+            assertNotEquals(pid, second, "a new program for the next client");
+            next.abort();
+            Procs.awaitGone(second, WAIT);
+        }
+    }
+
+    private static String readWchan(long pid) {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/" + pid + "/wchan")).trim();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
 }
