@@ -15,6 +15,7 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -23,6 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * fell behind: it is closed with 1008 and the program and everyone else go on at their pace.
  */
 final class SharedViewer implements ClientSession, Member {
+    /** How long a client closed for falling behind has to take its close frame before its connection is cut. */
+    static final long DROP_GRACE_MS = 5000;
+
     private final Gateway gateway;
     private final Session session;
     private final SharedProcess process;
@@ -128,6 +132,16 @@ final class SharedViewer implements ClientSession, Member {
     }
 
     @Override
+    public void cutOff() {
+        behind = true;
+        if (!left.get()) {
+            log.access("session", "client missed output on the shared bus, closing it");
+            close(new CloseReason(CloseCodes.VIOLATED_POLICY, "fell behind: output missed"));
+            clientGone();
+        }
+    }
+
+    @Override
     public boolean hasRoom() {
         return !behind && !left.get() && sends.queuedBytes() < limit / 2;
     }
@@ -178,6 +192,17 @@ final class SharedViewer implements ClientSession, Member {
             gateway.workers().execute(close);
         } catch (RejectedExecutionException e) {
             close.run();
+        }
+        // A client dropped for not reading will not read its close frame either: it waits behind everything
+        // still queued for the socket, so the closing handshake's own bound never starts. Cut it off after that
+        // bound instead, or its socket and kernel buffers would stay as long as it likes.
+        FrameWriter w = frames;
+        if (w != null && reason.getCloseCode() == CloseCodes.VIOLATED_POLICY) {
+            try {
+                gateway.timer().schedule(w::abort, DROP_GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                w.abort();
+            }
         }
     }
 

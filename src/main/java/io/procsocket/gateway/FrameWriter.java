@@ -12,4 +12,7 @@ import java.util.function.Consumer;
 public interface FrameWriter {
     /** Writes {@code frames} (one or more complete frames); {@code done} gets null, or why it failed. Never blocks. */
     void write(ByteBuffer frames, Consumer<Throwable> done);
+
+    /** Closes the connection at once, whatever is still queued for it (a peer that will not read its close frame). */
+    void abort();
 }

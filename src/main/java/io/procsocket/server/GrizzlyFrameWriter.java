@@ -49,4 +49,10 @@ final class GrizzlyFrameWriter implements FrameWriter {
             done.accept(e);
         }
     }
+
+    @Override
+    public void abort() {
+        // terminate, not close: Grizzly's close waits for the write queue to drain, which here it never will.
+        connection.terminateSilently();
+    }
 }

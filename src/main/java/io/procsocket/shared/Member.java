@@ -18,6 +18,9 @@ public interface Member {
     /** Whether this member could take more now: the program is read no faster than its fastest member. */
     boolean hasRoom();
 
+    /** This member missed output it can never get (another instance's stream moved on without it): close with 1008. */
+    void cutOff();
+
     /** The program ended and will not restart for this member: close as a per-connection program's end would. */
     void processEnded(int status);
 

@@ -33,6 +33,9 @@ class AudienceTest {
         }
 
         @Override
+        public void cutOff() { }
+
+        @Override
         public void processEnded(int status) { }
 
         @Override

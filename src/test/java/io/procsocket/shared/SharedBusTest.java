@@ -24,6 +24,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -280,5 +282,34 @@ class SharedBusTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> TesterServer.start("--shared", "--shared-bus=" + url, script.toString()).close());
         assertEquals("--shared-bus: cannot reach " + url + ": Connection refused", e.getMessage());
+    }
+
+    /**
+     * An instance that misses output (here: an entry numbered past the next one, as when Redis trimmed the stream
+     * before this instance read it) cuts its clients off with 1008 instead of showing them a stream with a hole.
+     */
+    @Test
+    void anInstanceThatMissedOutputCutsItsClientsOffWith1008() throws Exception {
+        Path script = TesterScripts.sh(dir, "gap.sh", "echo start; exec cat");
+        try (TesterServer a = instance(script.toString());
+             Jedis direct = new Jedis("127.0.0.1", redis.port())) {
+            EventSocket onA = EventSocket.connect(a.ws("/"));
+            assertEquals("start", onA.nextText());
+            onA.send("one");
+            assertEquals("one", onA.nextText());
+            // The route's output stream, named by the SHA-1 of the program's path (README: keys).
+            String route = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(script.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            java.util.Set<String> out = direct.keys("procsocket:{" + route + "}:out");
+            assertEquals(1, out.size(), out.toString());
+            java.util.Map<String, String> entry = new java.util.LinkedHashMap<>();
+            entry.put("o", "");
+            entry.put("q", "1000");
+            direct.xadd(out.iterator().next(), StreamEntryID.NEW_ENTRY, entry);
+            jakarta.websocket.CloseReason r = onA.awaitClose();
+            assertEquals(1008, r.getCloseCode().getCode());
+            assertEquals("fell behind: output missed", r.getReasonPhrase());
+            noneLeft(script, a);
+        }
     }
 }

@@ -340,6 +340,11 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** The client's own TCP port (-1 on a Unix socket): to find this connection in /proc/net/tcp. */
+    public int localPort() {
+        return socket == null ? -1 : socket.getLocalPort();
+    }
+
     /** Vanishes without a close frame: a TCP reset, as when a client machine loses power mid-session. */
     public void abort() throws IOException {
         if (unix != null) {

@@ -29,6 +29,8 @@ record BusEntry(StreamEntryID id, Map<String, byte[]> fields) {
     static final String MEMBER = "m";
     static final String PID = "p";
     static final String DATA = "d";
+    /** An output entry's number in its run (1, 2, ...; a START begins a run): readers see from it what they missed. */
+    static final String SEQ = "q";
 
     static final String START = "start";
     /** The program ended on its own: its clients are closed as a per-connection program's end closes them. */
@@ -101,8 +103,8 @@ record BusEntry(StreamEntryID id, Map<String, byte[]> fields) {
         return frames;
     }
 
-    /** The fields of an output entry holding {@code frames}, and how many bytes it holds. */
-    static Map<byte[], byte[]> output(List<Frame> frames) {
+    /** The fields of an output entry holding {@code frames} (its frames' bytes first), numbered {@code seq}. */
+    static Map<byte[], byte[]> output(List<Frame> frames, long seq) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Frame f : frames) {
             byte kind;
@@ -124,7 +126,9 @@ record BusEntry(StreamEntryID id, Map<String, byte[]> fields) {
             out.writeBytes(ByteBuffer.allocate(4).putInt(body.length).array());
             out.writeBytes(body);
         }
-        return fields(FRAMES, out.toByteArray());
+        Map<byte[], byte[]> f = fields(FRAMES, out.toByteArray());
+        f.put(RouteKeys.bytes(SEQ), RouteKeys.bytes(Long.toString(seq)));
+        return f;
     }
 
     static Map<byte[], byte[]> start(String instance, long pid) {

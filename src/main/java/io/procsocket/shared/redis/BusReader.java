@@ -27,6 +27,10 @@ final class BusReader extends BusThread {
 
     /** Streams a route reads: stream key, where it is, and what takes its entries (on this thread). */
     interface Source {
+        /**
+         * Where to read which stream from, and who gets its entries: each entry in order, then null once the
+         * entries of one read are all given (so that a reader may deliver them in one go).
+         */
         void streams(Map<byte[], StreamEntryID> positions, Map<String, Consumer<BusEntry>> readers);
     }
 
@@ -112,6 +116,9 @@ final class BusReader extends BusThread {
                     // One damaged entry (another version's, or a stray writer's) must not stop the route.
                     log.error("bus", "skipped a bus entry %s: %s", e.getID().toString(), bad.toString());
                 }
+            }
+            if (reader != null) {
+                reader.accept(null);
             }
         }
     }

@@ -153,6 +153,9 @@ final class ProgramOwner {
 
     private void launch(Jedis redis) {
         SharedChild[] self = new SharedChild[1];
+        // Before it can print: its first output entry is number 1 (the START entry, added after the launch, still
+        // comes first in the stream, since its output is queued behind this task on the writer).
+        seq.set(0);
         try {
             self[0] = SharedChild.launch(gateway, route, contextPath, sink, log,
                     status -> bus.writer().run(r -> exited(r, self[0], status)));
@@ -261,6 +264,9 @@ final class ProgramOwner {
 
     /** Reader's thread: one client's message for the program, whole, or refused (that client is closed, 1008). */
     private void deliver(BusEntry e) {
+        if (e == null) {
+            return; // the end of one read: each message was written as it came
+        }
         inRead = e.id();
         SharedChild c = child;
         byte[] data = e.fields().get(BusEntry.DATA);
@@ -299,10 +305,14 @@ final class ProgramOwner {
      * their way, and re-armed as the writer gets them in. Each instance's clients then keep up or fall behind on
      * their own (their send queues), as with one instance.
      */
+    /** The last output entry's number in this run (see BusEntry.SEQ). */
+    private final java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+
     private final class Publisher implements OutputSink {
         @Override
         public void publish(List<Frame> frames) {
-            Map<byte[], byte[]> fields = BusEntry.output(frames);
+            // Numbered before the check below, so that readers see a dropped entry as the gap it is.
+            Map<byte[], byte[]> fields = BusEntry.output(frames, seq.incrementAndGet());
             long bytes = fields.values().iterator().next().length;
             if (inFlightEntries.get() >= MAX_ENTRIES || inFlightBytes.get() >= MAX_BYTES) {
                 if (dropped.getAndIncrement() % 1000 == 0) {

@@ -55,6 +55,10 @@ final class RedisSharedProcess implements SharedProcess, BusReader.Source {
     private long epoch;
     /** The reader's position in the output stream; set by the writer before the route is read. */
     private volatile StreamEntryID outRead;
+    /** Reader's thread: the last output entry's number in the current run, -1 before any is known. */
+    private long lastSeq = -1;
+    /** Reader's thread: output of the current read, not yet fanned out. */
+    private List<Frame> pendingOut = new ArrayList<>();
     /** When this was made: clients may join before it is loaded, and must miss nothing published since. */
     private final long madeAt = System.nanoTime();
 
@@ -192,6 +196,8 @@ final class RedisSharedProcess implements SharedProcess, BusReader.Source {
             epoch = s.epoch();
         }
         List<BusEntry> newest = s.newestFirst();
+        // Before outRead is set: that is what starts the reader on this route (and publishes this to it).
+        lastSeq = newest.isEmpty() || newest.get(0).event() != null ? -1 : newest.get(0).number(BusEntry.SEQ, -1);
         outRead = newest.isEmpty() ? new StreamEntryID(0, 0) : newest.get(0).id();
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - madeAt);
         StreamEntryID made = new StreamEntryID(Math.max(0, s.now() - waited - 1), 0);
@@ -253,15 +259,33 @@ final class RedisSharedProcess implements SharedProcess, BusReader.Source {
         owner.streams(positions, readers);
     }
 
+    /**
+     * Reader's thread. Output entries of one read are fanned out in one go (a reader that fell behind catches up
+     * with one write per client, not one per entry); an entry whose number is not the next one means this instance
+     * missed output (the stream was trimmed past it, or the owner dropped it): its clients here are cut off with
+     * 1008, as a client that fell behind on one instance is, rather than shown a stream with a hole in it.
+     */
     private void output(BusEntry e) {
+        if (e == null) {
+            deliverPending();
+            return;
+        }
         outRead = e.id();
         String event = e.event();
         if (event == null) {
-            audience.broadcast(e.frames());
+            long seq = e.number(BusEntry.SEQ, -1);
+            if (lastSeq >= 0 && seq >= 0 && seq != lastSeq + 1) {
+                deliverPending();
+                missed(seq - lastSeq - 1);
+            }
+            lastSeq = seq;
+            pendingOut.addAll(e.frames());
             return;
         }
+        deliverPending();
         switch (event) {
             case BusEntry.START -> {
+                lastSeq = 0;
                 if (!bus.instance().equals(e.text(BusEntry.INSTANCE))) {
                     log.access("process", "Shared process started on another instance (pid %d)", e.number(BusEntry.PID, -1));
                 }
@@ -274,6 +298,22 @@ final class RedisSharedProcess implements SharedProcess, BusReader.Source {
                 }
             }
             default -> { } // IDLE: only a boundary for the replay
+        }
+    }
+
+    private void deliverPending() {
+        if (!pendingOut.isEmpty()) {
+            audience.broadcast(pendingOut);
+            pendingOut = new ArrayList<>();
+        }
+    }
+
+    private void missed(long entries) {
+        Member[] cut = audience.removeAll();
+        log.error("bus", "this instance missed %d output entries of the shared process (Redis trimmed them before "
+                + "they were read, or the owner could not publish them): cutting off its %d clients", entries, cut.length);
+        for (Member m : cut) {
+            m.cutOff();
         }
     }
 
