@@ -216,7 +216,8 @@ final class SharedViewer implements ClientSession, Member {
         if (h != null) {
             h.stop();
         }
-        process.leave(this);
+        // Logged before leaving: the last client's leave may end the program, whose exit line must come after.
         log.access("session", "DISCONNECT");
+        process.leave(this);
     }
 }
