@@ -59,10 +59,7 @@ public final class EchoEndpoint {
         gateway = claimed.gateway();
         holdsSlot.set(true);
         HandshakeInfo request = claimed.pending().request();
-        String origin = request.header("Origin");
-        log = GatewayLog.root().with("url", request.logUrl()).with("id", gateway.nextId())
-                .with("remote", request.remoteAddr()).with("command", "echo endpoint")
-                .with("origin", origin == null ? "file:" : origin);
+        log = GatewayEndpoint.sessionLog(request, gateway.nextId(), "echo endpoint");
         // The frame guard standalone already refuses anything larger with 1009; in a container this is the limit.
         int max = gateway.config().maxFrameSize() == 0 ? Integer.MAX_VALUE : gateway.config().maxFrameSize();
         session.setMaxTextMessageBufferSize(max);

@@ -1,7 +1,9 @@
 package io.procsocket.endpoint;
 
 import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.PendingConnections;
+import io.procsocket.log.GatewayLog;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -48,6 +50,17 @@ public final class GatewayEndpoint extends Endpoint {
         if (connection != null) {
             connection.clientGone();
         }
+    }
+
+    /** A session's log fields, as websocketd logs them: url, id, remote, command and origin ("file:" for none). */
+    static GatewayLog sessionLog(HandshakeInfo request, String id, String command) {
+        String origin = request.header("Origin");
+        return GatewayLog.root()
+                .with("url", request.logUrl())
+                .with("id", id)
+                .with("remote", request.remoteAddr())
+                .with("command", command)
+                .with("origin", origin == null ? "file:" : origin);
     }
 
     static void closeQuietly(Session session, CloseReason reason) {

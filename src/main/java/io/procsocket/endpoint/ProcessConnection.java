@@ -74,13 +74,7 @@ final class ProcessConnection implements ClientSession {
         this.stdoutFramer = OutputFramer.stdout(config);
         this.stderrFramer = OutputFramer.stderr(config);
         this.id = gateway.openConnection();
-        String origin = request.header("Origin");
-        this.log = GatewayLog.root()
-                .with("url", request.logUrl())
-                .with("id", id)
-                .with("remote", request.remoteAddr())
-                .with("command", pending.route().label())
-                .with("origin", origin == null ? "file:" : origin);
+        this.log = GatewayEndpoint.sessionLog(request, id, pending.route().label());
     }
 
     @Override

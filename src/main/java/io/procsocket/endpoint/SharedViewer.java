@@ -53,13 +53,7 @@ final class SharedViewer implements ClientSession, Member {
         this.limit = config.shared().queueBytes();
         this.id = gateway.nextId();
         HandshakeInfo request = pending.request();
-        String origin = request.header("Origin");
-        this.log = GatewayLog.root()
-                .with("url", request.logUrl())
-                .with("id", id)
-                .with("remote", request.remoteAddr())
-                .with("command", pending.route().label())
-                .with("origin", origin == null ? "file:" : origin);
+        this.log = GatewayEndpoint.sessionLog(request, id, pending.route().label());
     }
 
     @Override

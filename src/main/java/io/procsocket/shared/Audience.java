@@ -1,5 +1,6 @@
 package io.procsocket.shared;
 
+import io.procsocket.config.Config;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public final class Audience {
      * The replay's bound in bytes: half a client's queue, so that a joiner that got the whole replay still has
      * room for the next read of live output (see SharedChild's read size).
      */
-    public static long replayBytes(io.procsocket.config.Config.Shared options) {
+    public static long replayBytes(Config.Shared options) {
         return options.queueBytes() / 2;
     }
 
@@ -128,9 +129,4 @@ public final class Audience {
         return false;
     }
 
-    int replayed() {
-        synchronized (lock) {
-            return ring.size();
-        }
-    }
 }

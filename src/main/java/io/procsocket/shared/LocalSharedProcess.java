@@ -215,6 +215,7 @@ public final class LocalSharedProcess implements SharedProcess {
     /** The program's output has ended and it has exited (on the reactor or the timer thread). */
     private void exited(SharedChild child, int status) {
         Member[] ended = null;
+        int endedWith = status;
         synchronized (this) {
             if (current != child) {
                 return;
@@ -229,7 +230,7 @@ public final class LocalSharedProcess implements SharedProcess {
                 // Someone joined while it was being ended: they get a new one.
                 if (audience.size() > 0 || always) {
                     ended = ensureRunning();
-                    status = Member.LAUNCH_FAILED;
+                    endedWith = Member.LAUNCH_FAILED;
                 }
             } else if (always) {
                 scheduleRestart(child.ranMillis());
@@ -237,7 +238,7 @@ public final class LocalSharedProcess implements SharedProcess {
                 ended = audience.removeAll();
             }
         }
-        endAll(ended, status);
+        endAll(ended, endedWith);
         mayBeIdle.accept(this);
     }
 
@@ -271,10 +272,5 @@ public final class LocalSharedProcess implements SharedProcess {
         for (Member m : members) {
             m.processEnded(status);
         }
-    }
-
-    /** For tests and the log: how many frames a joiner would get first. */
-    int replayed() {
-        return audience.replayed();
     }
 }

@@ -33,8 +33,4 @@ final class ReplayRing {
     List<Frame> frames() {
         return List.copyOf(frames);
     }
-
-    int size() {
-        return frames.size();
-    }
 }

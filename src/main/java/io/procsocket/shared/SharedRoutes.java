@@ -97,10 +97,6 @@ public final class SharedRoutes {
         }
     }
 
-    public synchronized int size() {
-        return routes.size();
-    }
-
     /** Clients joined to any route's process on this instance. */
     public synchronized int clients() {
         return routes.values().stream().mapToInt(SharedProcess::clients).sum();
