@@ -547,6 +547,22 @@ class SharedProcessTest {
         }
     }
 
+    @Test
+    void anOversizedMessageClosesOnlyItsSenderWith1009() throws Exception {
+        try (TesterServer server = TesterServer.start("--shared", "--maxframesize=1000", "cat")) {
+            EventSocket calm = joined(server, "/", 1);
+            RawWebSocket big = RawWebSocket.open(server.port(), "/", WAIT);
+            Bounded.await("both joined", WAIT, () -> server.gateway().sharedClients() == 2);
+            big.send(RawWebSocket.TEXT, "z".repeat(2000).getBytes(StandardCharsets.UTF_8));
+            assertEquals(1009, big.awaitCloseCode());
+            Bounded.await("the sender left", WAIT, () -> server.gateway().sharedClients() == 1);
+            calm.send("still here");
+            assertEquals("still here", calm.nextText(), "nothing of the big message reached the program");
+            calm.close();
+            Bounded.noChildrenLeft(server.gateway());
+        }
+    }
+
     /**
      * Regression: a program held back for room (its only client stopped reading) whose clients then all left was
      * killed, but its stdout, parked waiting for room, was never read to its end, so its exit was never seen and
