@@ -9,8 +9,7 @@ import io.procsocket.process.CgiEnvironment;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.process.LaunchFailure;
 import io.procsocket.process.OutputFramer;
-import io.procsocket.process.PipeReactor;
-import io.procsocket.process.Signals;
+import io.procsocket.process.OutputWatch;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Joins one session and one child. Two independent directions, no queue between them:
  * client frames are written to stdin on the container thread that read them (a full pipe holds
- * back only this client's socket), and the gateway's {@link PipeReactor} turns what the child prints
+ * back only this client's socket), and the process backend's reader turns what the child prints
  * into frames with asynchronous sends, re-arming a pipe only once what it read has gone out (a slow
  * client fills the pipe and the child blocks; nothing piles up in memory, and no thread waits).
  */
@@ -88,7 +87,7 @@ final class ProcessConnection implements ClientSession {
             log.error("process", "%s not passed to the program: over Linux's 128 KiB for one variable", name);
         }
         try {
-            child = gateway.launcher().launch(pending.route().command(), env, pending.stdin());
+            child = gateway.processes().launch(pending.route().command(), env, pending.stdin());
         } catch (IOException | RuntimeException e) {
             log.error("process", "Could not launch process %s (%s)", String.join(" ", pending.route().command()),
                     e.getMessage());
@@ -110,8 +109,8 @@ final class ProcessConnection implements ClientSession {
         try {
             stdinProbe = gateway.timer().scheduleWithFixedDelay(this::probeBlockedClient,
                     STDIN_PROBE_MS, STDIN_PROBE_MS, TimeUnit.MILLISECONDS);
-            gateway.reactor().register(child.stdoutPipe(), this::onStdout);
-            gateway.reactor().register(child.stderrPipe(), this::onStderr);
+            child.watchStdout(this::onStdout);
+            child.watchStderr(this::onStderr);
             if (config.pingMs() > 0) {
                 heartbeat = new Heartbeat(session, config.pingMs(), gateway.timer(), this::peerSilent);
                 session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> heartbeat.heard());
@@ -120,7 +119,7 @@ final class ProcessConnection implements ClientSession {
         } catch (RejectedExecutionException | IllegalStateException e) {
             // The server is shutting down and nothing will ever read this child: end it now, or it
             // would outlive its connection untracked.
-            Signals.signalGroup(child.pid(), Signals.SIGKILL);
+            child.kill();
             child.closePipes();
             clientOpen.set(false);
             GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.GOING_AWAY,
@@ -179,8 +178,8 @@ final class ProcessConnection implements ClientSession {
         }
     }
 
-    /** Reactor thread: stdout has data or ended. Never blocks. */
-    private void onStdout(PipeReactor.Registration stdout) {
+    /** The backend's reader: stdout has data or ended. Never blocks (but for the read itself, portable). */
+    private void onStdout(OutputWatch stdout) {
         try {
             readStdout(stdout);
         } catch (RuntimeException e) {
@@ -191,8 +190,8 @@ final class ProcessConnection implements ClientSession {
         }
     }
 
-    private void readStdout(PipeReactor.Registration stdout) {
-        OutputFramer.Outcome outcome = stdoutFramer.read(gateway.reactor(), stdout, log, m -> deliver(m, null));
+    private void readStdout(OutputWatch stdout) {
+        OutputFramer.Outcome outcome = stdoutFramer.read(stdout, log, m -> deliver(m, null));
         if (outcome == OutputFramer.Outcome.WOULD_BLOCK) {
             stdout.rearm();
         } else if (outcome == OutputFramer.Outcome.EOF) {
@@ -204,9 +203,9 @@ final class ProcessConnection implements ClientSession {
         }
     }
 
-    /** Reactor thread: stderr has data or ended. Lines go to the log (and with --passstderr to the client). */
-    private void onStderr(PipeReactor.Registration stderr) {
-        OutputFramer.Outcome outcome = stderrFramer.read(gateway.reactor(), stderr, log, m -> deliver(m, null));
+    /** The backend's reader: stderr has data or ended. Lines go to the log (and with --passstderr to the client). */
+    private void onStderr(OutputWatch stderr) {
+        OutputFramer.Outcome outcome = stderrFramer.read(stderr, log, m -> deliver(m, null));
         if (outcome == OutputFramer.Outcome.EOF) {
             stderr.close();
         } else if (outcome == OutputFramer.Outcome.DATA && config.passStderr()) {

@@ -3,11 +3,9 @@ package io.procsocket.gateway;
 import io.procsocket.config.Config;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.process.ChildProcess;
-import io.procsocket.process.OrphanReaper;
-import io.procsocket.process.PipeReactor;
-import io.procsocket.process.ProcessGroupLauncher;
+import io.procsocket.process.ProcessBackend;
+import io.procsocket.process.ProcessBackends;
 import io.procsocket.process.StdinBacklog;
-import io.procsocket.process.Signals;
 import io.procsocket.shared.SharedBus;
 import io.procsocket.shared.SharedProcess;
 import io.procsocket.shared.SharedRoutes;
@@ -28,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Everything one served gateway shares between connections, whether it runs standalone or in a
  * servlet container: the config, the fork limit, the tickets in flight, the threads that read
- * children's output, and the set of live children so that shutdown can end them all; standalone, also
- * the {@link OrphanReaper} that ends what a connection's program left outside its process group.
+ * children's output (the {@link ProcessBackend}), and the set of live children so that shutdown can end
+ * them all.
  */
 public final class Gateway implements AutoCloseable {
     /** Where admitted upgrades are sent; a path no script can own because the front door rewrites to it. */
@@ -55,22 +53,21 @@ public final class Gateway implements AutoCloseable {
     private final ForkLimiter forks;
     private final PendingConnections pending;
     private final String directoryKey;
-    private final ProcessGroupLauncher launcher;
     private final ScheduledExecutorService timer;
-    /** Created in the background: binding libc through JNA takes ~70 ms that overlap the server's own start. */
-    private final CompletableFuture<PipeReactor> reactor;
+    /** Chosen in the background: binding libc through JNA takes ~70 ms that overlap the server's own start. */
+    private final CompletableFuture<ProcessBackend> processes;
     private final ExecutorService workers;
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
-    private final OrphanReaper orphans;
+    private volatile ProcessBackends.Choice processChoice;
     /** --shared: each route's one process; null without the flag. */
     private final SharedRoutes shared;
 
-    /** In a servlet container: orphans that left their process group are not ours to end (see OrphanReaper). */
+    /** In a servlet container: the JVM is not ours, so orphans that left their tree are not ours to end. */
     public Gateway(Config config) {
-        this(config, OrphanReaper.none());
+        this(config, ProcessBackends.Host.CONTAINER);
     }
 
-    public Gateway(Config config, OrphanReaper orphans) {
+    public Gateway(Config config, ProcessBackends.Host host) {
         this.config = config;
         this.router = new Router(config);
         this.forks = new ForkLimiter(config.maxForks());
@@ -78,18 +75,15 @@ public final class Gateway implements AutoCloseable {
         // to start with nothing left running.
         this.shared = config.shared().enabled()
                 ? new SharedRoutes(forks, SharedBus.factory(this)) : null;
-        this.orphans = orphans;
-        // The subreaper is set up with the reactor, before any child can be launched: an orphan made earlier
-        // would go to init.
-        this.reactor = CompletableFuture.supplyAsync(() -> {
-            orphans.start();
-            return new PipeReactor("procsocket-pipes");
+        this.processes = CompletableFuture.supplyAsync(() -> {
+            ProcessBackends.Choice choice = ProcessBackends.start(host, config.closeMs());
+            processChoice = choice;
+            return choice.backend();
         }, r -> {
             Thread t = new Thread(r, "procsocket-start");
             t.setDaemon(true);
             t.start();
         });
-        this.launcher = new ProcessGroupLauncher(this::reactor);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("procsocket-timer", 0));
         t.setRemoveOnCancelPolicy(true);
         this.timer = t;
@@ -243,7 +237,7 @@ public final class Gateway implements AutoCloseable {
      */
     public String openConnection() {
         String id = nextId();
-        orphans.opened(id);
+        processes().connectionOpened(id);
         return id;
     }
 
@@ -255,7 +249,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The connection is over (its program has exited or never started): end what it left outside its group. */
     public void connectionEnded(String id) {
-        orphans.ended(id);
+        processes().connectionEnded(id);
     }
 
     public Config config() {
@@ -270,18 +264,15 @@ public final class Gateway implements AutoCloseable {
         return pending;
     }
 
-    public ProcessGroupLauncher launcher() {
-        return launcher;
-    }
 
     public ScheduledExecutorService timer() {
         return timer;
     }
 
-    /** Reads every child's stdout and stderr and reaps every child. */
-    public PipeReactor reactor() {
+    /** Starts, reads and reaps every child. */
+    public ProcessBackend processes() {
         try {
-            return reactor.join();
+            return processes.join();
         } catch (CompletionException e) {
             // Class initialisers fail with a message-less Error (ExceptionInInitializerError) around the reason.
             throw new IllegalStateException("cannot start child processes: " + reason(e.getCause()), e.getCause());
@@ -293,7 +284,19 @@ public final class Gateway implements AutoCloseable {
      * native part not loadable) fails at start-up with the reason, not at its first connection.
      */
     public void awaitProcessLayer() {
-        reactor();
+        processes();
+    }
+
+    /**
+     * The one INFO line saying which process backend runs and why. Front doors log it after their own start-up
+     * lines, which stay websocketd's word for word and in its order.
+     */
+    public void logProcessBackend() {
+        ProcessBackends.Choice choice = processChoice;
+        if (choice != null) {
+            GatewayLog.root().info("process", "Process backend             : %s (%s; %s)", choice.backend().name(),
+                    choice.reason(), choice.backend().description());
+        }
     }
 
     private static String reason(Throwable t) {
@@ -355,13 +358,12 @@ public final class Gateway implements AutoCloseable {
             try {
                 // The leader may die at SIGINT while a background grandchild (which ignores SIGINT) lives on;
                 // the timer that would send it SIGTERM stops below, so whatever is left of the group goes now.
-                if (left <= 0 || child.awaitExit(TimeUnit.NANOSECONDS.toMillis(left)) < 0
-                        || Signals.groupAlive(child.pid())) {
-                    Signals.signalGroup(child.pid(), Signals.SIGKILL);
+                if (left <= 0 || child.awaitExit(TimeUnit.NANOSECONDS.toMillis(left)) < 0 || child.treeAlive()) {
+                    child.kill();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                Signals.signalGroup(child.pid(), Signals.SIGKILL);
+                child.kill();
             }
         }
         // Every group is gone, so every stdout is at EOF and its connection about to finish (untrack, release
@@ -381,9 +383,8 @@ public final class Gateway implements AutoCloseable {
             }
         }
         // After the connections have finished, so their ids are ended; a connection still stuck counts as
-        // ended too. Orphans can outlive the reactor (the reaper has its own thread), not the JVM.
-        orphans.close();
-        reactor.thenAccept(PipeReactor::close);
+        // ended too.
+        processes.thenAccept(ProcessBackend::close);
         workers.shutdown();
         try {
             if (!workers.awaitTermination(FINISH_WAIT_MS, TimeUnit.MILLISECONDS)) {

@@ -6,6 +6,7 @@ import io.procsocket.config.UsageException;
 import io.procsocket.config.Version;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.log.StandaloneLogging;
+import io.procsocket.process.ProcessBackends;
 import io.procsocket.server.StandaloneServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,9 +32,14 @@ public final class Main {
         CommandLine.Parsed parsed;
         try {
             parsed = CommandLine.parse(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath());
+            // A JVM option, but as much a flag as any: refused before any port opens.
+            ProcessBackends.checkProperty();
         } catch (UsageException e) {
             err.println("procsocket: " + e.getMessage());
             return e.exitStatus();
+        } catch (IllegalArgumentException e) {
+            err.println("procsocket: " + e.getMessage());
+            return 1;
         }
         switch (parsed.action()) {
             case HELP:
@@ -92,6 +98,7 @@ public final class Main {
             log.info("server", "Redirecting plain HTTP      : port %d -> %s port %d", server.redirectPort(),
                     config.secure() ? "https" : "http", server.port());
         }
+        server.gateway().logProcessBackend();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Children are in their own process groups, so Ctrl-C does not reach them: end them here.

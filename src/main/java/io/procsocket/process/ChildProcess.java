@@ -1,227 +1,102 @@
 package io.procsocket.process;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * One running program, leader of its own process group (pgid == pid), so that signals reach
- * everything it started. Our ends of its pipes are non-blocking: stdout and stderr are read by the
- * {@link PipeReactor}, and its exit is reaped there through a pidfd.
+ * One running program, started by a {@link ProcessBackend}, with everything it starts (its tree): what a
+ * connection or a shared route holds. Both backends keep the same promises: stdin written in order and bounded
+ * (a caller that may wait does, one that must not queues one message), stdout and stderr read only when armed,
+ * the exit status as Java's Process reports it, and the kill sequence reaching the whole tree.
  */
-public final class ChildProcess {
-    private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
-    /**
-     * Every child we started and have not reaped yet, in any gateway of this JVM: the {@link OrphanReaper}
-     * sees them among the JVM's children too and must never wait for one (only {@link #reap} may, or the
-     * exit status would be lost). Added right after the spawn returns; the reaper covers the instant
-     * before that itself (see OrphanReaper's notes on ordering).
-     */
-    private static final Set<Integer> UNREAPED = ConcurrentHashMap.newKeySet();
-
-    private final int pid;
-    private final PipeEnd stdin;
-    private final PipeEnd stdout;
-    private final PipeEnd stderr;
+public abstract class ChildProcess {
+    private final long pid;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final AtomicBoolean terminating = new AtomicBoolean();
-    private final PipeReactor reactor;
-    private final StdinBacklog backlog;
-    /**
-     * Guards stdin. Never held while waiting (writers wait on {@link #drained}, which releases it), so the
-     * reactor, the kill sequence and shutdown always get it at once.
-     */
-    private final ReentrantLock stdinLock = new ReentrantLock();
-    private final Condition drained = stdinLock.newCondition();
-    /** What the child has not read yet, oldest first; the reactor writes it out as the pipe drains. */
-    private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
-    /** The bytes in {@link #waiting}. */
-    private long waitingBytes;
-    private PipeReactor.Registration stdinWatch;
-    private boolean stdinClosed;
 
-    ChildProcess(int pid, PipeEnd stdin, PipeEnd stdout, PipeEnd stderr, PipeReactor reactor, StdinBacklog backlog) {
+    protected ChildProcess(long pid) {
         this.pid = pid;
-        UNREAPED.add(pid);
-        this.reactor = reactor;
-        this.backlog = backlog;
-        this.stdin = stdin;
-        this.stdout = stdout;
-        this.stderr = stderr;
     }
 
-    public long pid() {
+    public final long pid() {
         return pid;
     }
 
-    /** Our read end of its stdout, for the {@link PipeReactor}. */
-    public PipeEnd stdoutPipe() {
-        return stdout;
-    }
-
-    /** Our read end of its stderr, for the {@link PipeReactor}. */
-    public PipeEnd stderrPipe() {
-        return stderr;
-    }
-
-    /** stdout as a blocking stream, for a caller with a thread to spare (CGI). */
-    public InputStream stdout() {
-        return new BufferedInputStream(new PipeInputStream(stdout), 8192);
-    }
-
-    /** stderr as a blocking stream, for a caller with a thread to spare (CGI). */
-    public InputStream stderr() {
-        return new PipeInputStream(stderr);
-    }
-
     /**
-     * Writes one whole message to stdin, in order after any still waiting. What the pipe cannot take now
-     * waits in memory for the reactor to write it; then the caller waits too, unless its thread must not
-     * ({@link NoWaiting}): that caller is the selector thread, it returns at once, and the client's
-     * next frames are read by a worker thread, which does wait. Either way a child that stops reading
+     * Writes one whole message to stdin, in order after any still waiting. What the child cannot take now waits
+     * in memory; then the caller waits too, unless its thread must not ({@link NoWaiting}): that caller returns at
+     * once and the client's next frames are read by a thread that may wait. Either way a child that stops reading
      * holds back only its own client, and at most one socket read of its frames waits in memory.
      */
-    public void writeStdin(byte[] bytes, int off, int len) throws IOException {
-        stdinLock.lock();
-        try {
-            if (stdinClosed) {
-                throw new IOException("stdin is closed");
-            }
-            if (waiting.isEmpty()) {
-                byte[] whole = off == 0 && len == bytes.length ? bytes : Arrays.copyOfRange(bytes, off, off + len);
-                int n = len == 0 ? 0 : stdin.write(whole, len);
-                if (n == len) {
-                    return;
-                }
-                off += Math.max(n, 0);
-                len -= Math.max(n, 0);
-            }
-            queue(bytes, off, len);
-            if (NoWaiting.here()) {
-                return;
-            }
-            while (!waiting.isEmpty() && !stdinClosed) {
-                drained.await();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the child's stdin was full");
-        } finally {
-            stdinLock.unlock();
-        }
-    }
+    public abstract void writeStdin(byte[] bytes, int off, int len) throws IOException;
 
     /**
-     * Writes one whole message to stdin, in order after any still waiting, and never waits: for a program
-     * many clients write to (--shared), where one waiting writer would hold a shared thread. False, and
-     * nothing written, when more than {@code maxWaiting} bytes would then wait for the child to read them.
+     * Writes one whole message to stdin, in order after any still waiting, and never waits: for a program many
+     * clients write to (--shared). False, and nothing written, when more than {@code maxWaiting} bytes would then
+     * wait for the child to read them.
      */
-    public boolean offerStdin(byte[] bytes, int off, int len, long maxWaiting) throws IOException {
-        stdinLock.lock();
-        try {
-            if (stdinClosed) {
-                throw new IOException("stdin is closed");
-            }
-            if (!waiting.isEmpty()) {
-                if (waitingBytes + len > maxWaiting) {
-                    return false;
-                }
-                queue(bytes, off, len);
-                return true;
-            }
-            byte[] whole = off == 0 && len == bytes.length ? bytes : Arrays.copyOfRange(bytes, off, off + len);
-            int n = len == 0 ? 0 : stdin.write(whole, len);
-            if (n < len) {
-                // The part written is in the pipe already: the rest must follow it, whatever the bound says.
-                queue(whole, Math.max(n, 0), len - Math.max(n, 0));
-            }
-            return true;
-        } finally {
-            stdinLock.unlock();
-        }
-    }
+    public abstract boolean offerStdin(byte[] bytes, int off, int len, long maxWaiting) throws IOException;
 
-    /** Holding stdinLock: {@code len} bytes wait for the reactor to write them once the pipe has room. */
-    private void queue(byte[] bytes, int off, int len) {
-        waiting.add(Arrays.copyOfRange(bytes, off, off + len));
-        waitingBytes += len;
-        if (!backlog.backlogged()) {
-            backlog.startWaiting();
-            watchStdin();
-        }
-    }
-
-    /** Holding stdinLock: have the reactor tell us when the pipe has room again. */
-    private void watchStdin() {
-        if (stdinWatch == null) {
-            stdinWatch = reactor.registerForWrite(stdin, this::stdinWritable);
-        } else {
-            stdinWatch.rearm();
-        }
-    }
-
-    /** Reactor thread: the pipe has room (or its reader is gone). Writes what is waiting without blocking. */
-    private void stdinWritable(PipeReactor.Registration watch) {
-        stdinLock.lock();
-        try {
-            while (!waiting.isEmpty() && !stdinClosed) {
-                byte[] head = waiting.peek();
-                int n = stdin.write(head, head.length);
-                if (n == PipeEnd.WOULD_BLOCK) {
-                    watch.rearm();
-                    return;
-                }
-                waiting.poll();
-                waitingBytes -= n;
-                if (n < head.length) {
-                    waiting.addFirst(Arrays.copyOfRange(head, n, head.length));
-                }
-            }
-            drainedOut();
-        } catch (IOException e) {
-            // The child closed its stdin or exited: nothing waiting can be delivered any more.
-            LOG.log(Level.DEBUG, "stdin of " + pid + ": " + e.getMessage());
-            closeStdinLocked();
-        } finally {
-            stdinLock.unlock();
-        }
-    }
-
-    /** Holding stdinLock: nothing waits any more; wake the writers and let the client be read fast again. */
-    private void drainedOut() {
-        backlog.stopWaiting();
-        drained.signalAll();
-    }
+    /** Closes stdin now; whatever still waits for the child is dropped and waiting writers return. */
+    public abstract void closeStdin();
 
     /**
-     * How long the current stdin write has been waiting for the child to read, in nanoseconds; 0 when
-     * no write is waiting.
+     * How long the current stdin write has been waiting for the child to read, in nanoseconds; 0 when no write is
+     * waiting.
      */
-    public long stdinBlockedNanos() {
-        return backlog.waitingNanos();
+    public abstract long stdinBlockedNanos();
+
+    /** Starts reading stdout: {@code handler} runs once now that it is armed, and once per {@link OutputWatch#rearm}. */
+    public abstract void watchStdout(OutputWatch.Handler handler);
+
+    /** Starts reading stderr, as {@link #watchStdout}. */
+    public abstract void watchStderr(OutputWatch.Handler handler);
+
+    /** stdout as a blocking stream, for a caller with a thread to spare (CGI); instead of {@link #watchStdout}. */
+    public abstract InputStream stdout();
+
+    /** stderr as a blocking stream, for a caller with a thread to spare (CGI); instead of {@link #watchStderr}. */
+    public abstract InputStream stderr();
+
+    /**
+     * Sends {@code signal} to the child and everything it started; false once none of them is left. May block
+     * briefly (the portable backend runs kill(1)), so the kill sequence calls it on the backend's signaller.
+     */
+    protected abstract boolean signalTree(Signal signal);
+
+    /** Where the kill sequence's signals are sent from. */
+    protected abstract Executor signaller();
+
+    /** Nothing will read or write the pipes any more (failed start, shutdown): let them go. */
+    public abstract void closePipes();
+
+    /** SIGKILL to the whole tree now, on the caller's thread (shutdown, a start that cannot be completed). */
+    public final void kill() {
+        signalTree(Signal.KILL);
     }
 
-    public boolean isAlive() {
+    /** True while anything of the tree is still there (zombies not yet reaped included, where that can be told). */
+    public abstract boolean treeAlive();
+
+    /** The backend reports the direct child's exit status: the code, or 128 + the signal that ended it. */
+    protected final void exited(int status) {
+        exit.complete(status);
+    }
+
+    public final boolean isAlive() {
         return !exit.isDone();
     }
 
     /** Waits for the direct child; -1 if it is still running after the timeout. */
-    public int awaitExit(long millis) throws InterruptedException {
+    public final int awaitExit(long millis) throws InterruptedException {
         try {
             return exit.get(millis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -232,139 +107,22 @@ public final class ChildProcess {
     }
 
     /**
-     * Runs {@code action} with the exit status once the direct child has exited: on the reactor thread,
-     * so keep it short; at once if it has already exited.
+     * Runs {@code action} with the exit status once the direct child has exited, on a backend thread, so keep it
+     * short; at once if it has already exited.
      */
-    public void onExit(IntConsumer action) {
+    public final void onExit(IntConsumer action) {
         exit.thenAccept(action::accept);
     }
 
-    /** The pidfd fired: the child is a zombie, so waitpid returns at once. */
-    void reap(PipeReactor.Registration pidfd) {
-        int[] status = new int[1];
-        int rc = LibC.reapNow(pid, status);
-        if (rc == 0) {
-            pidfd.rearm(); // not exited after all (cannot happen for a pidfd, but never lose the event)
-            return;
-        }
-        pidfd.close();
-        UNREAPED.remove(pid);
-        if (rc < 0) {
-            LOG.log(Level.ERROR, "waitpid(" + pid + "): " + LibC.describe(LibC.errno()));
-            exit.complete(-1);
-            return;
-        }
-        exit.complete(exitValue(status[0]));
-    }
-
-    /** True from the spawn until {@link #reap} has waited for it: a child that is ours to reap, not an orphan. */
-    static boolean unreaped(int pid) {
-        return UNREAPED.contains(pid);
-    }
-
-    /** The status as Java's Process reports it: the exit code, or 128 + the signal that ended it. */
-    static int exitValue(int waitStatus) {
-        int signal = waitStatus & 0x7f;
-        return signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal;
-    }
-
     /**
-     * Runs the kill sequence once, off the caller's thread: stdin closed now, then SIGINT, SIGTERM,
-     * SIGKILL to the whole group, each only if someone in the group is still there.
+     * Runs the kill sequence once, off the caller's thread: stdin closed now, then INT, TERM, KILL to the whole
+     * tree, each only if some of it is still there.
      */
-    public void terminate(long closeMs, ScheduledExecutorService timer) {
+    public final void terminate(long closeMs, ScheduledExecutorService timer) {
         if (!terminating.compareAndSet(false, true)) {
             return;
         }
         closeStdin();
-        List<KillSequence.Step> steps = KillSequence.steps(closeMs);
-        schedule(steps, 1, timer);
-    }
-
-    private void schedule(List<KillSequence.Step> steps, int index, ScheduledExecutorService timer) {
-        if (index >= steps.size()) {
-            return;
-        }
-        KillSequence.Step step = steps.get(index);
-        timer.schedule(() -> {
-            if (Signals.signalGroup(pid, step.signal())) {
-                schedule(steps, index + 1, timer);
-            }
-        }, step.delay().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Closes stdin now; whatever still waits for the child is dropped and waiting writers return. */
-    public void closeStdin() {
-        stdinLock.lock();
-        try {
-            closeStdinLocked();
-        } finally {
-            stdinLock.unlock();
-        }
-    }
-
-    /** Holding stdinLock; once only, so the descriptor is closed exactly once. */
-    private void closeStdinLocked() {
-        if (stdinClosed) {
-            return;
-        }
-        stdinClosed = true;
-        waiting.clear();
-        waitingBytes = 0;
-        if (stdinWatch != null) {
-            stdinWatch.close();
-        } else {
-            stdin.close();
-        }
-        drainedOut();
-    }
-
-    /** Nothing will read or write these any more (failed launch, shutdown): let them go. */
-    public void closePipes() {
-        closeStdin();
-        stdout.close();
-        stderr.close();
-    }
-
-    /** A blocking view of a non-blocking pipe: waits in poll(2) when the pipe is empty. */
-    private static final class PipeInputStream extends InputStream {
-        private final PipeEnd pipe;
-        private final byte[] one = new byte[1];
-
-        PipeInputStream(PipeEnd pipe) {
-            this.pipe = pipe;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            byte[] target = off == 0 && len == b.length ? b : new byte[len];
-            while (true) {
-                int n = pipe.read(target, len);
-                if (n == PipeEnd.EOF) {
-                    return -1;
-                }
-                if (n == PipeEnd.WOULD_BLOCK) {
-                    pipe.awaitReadable();
-                    continue;
-                }
-                if (target != b) {
-                    System.arraycopy(target, 0, b, off, n);
-                }
-                return n;
-            }
-        }
-
-        @Override
-        public void close() {
-            pipe.close();
-        }
+        KillSequence.run(this, closeMs, timer, signaller());
     }
 }

@@ -61,31 +61,30 @@ public final class OutputFramer {
      * Reads once and hands every whole message to {@code messages} (at EOF, the last line even without its
      * newline). A failed read counts as the end of the stream.
      */
-    public Outcome read(PipeReactor reactor, PipeReactor.Registration pipe, GatewayLog log,
-                        Consumer<Object> messages) {
+    public Outcome read(OutputWatch pipe, GatewayLog log, Consumer<Object> messages) {
         int n;
         try {
-            n = reactor.read(pipe, Math.min(maxRead, !stderr && config.binary() ? BINARY_CHUNK : PipeReactor.READ_BUFFER));
+            n = pipe.read(Math.min(maxRead, !stderr && config.binary() ? BINARY_CHUNK : OutputWatch.MAX_READ));
         } catch (IOException e) {
             log.debug("process", "%s read failed: %s", stderr ? "stderr" : "stdout", e.getMessage());
-            n = PipeEnd.EOF;
+            n = OutputWatch.EOF;
         }
-        if (n == PipeEnd.WOULD_BLOCK) {
+        if (n == OutputWatch.WOULD_BLOCK) {
             return Outcome.WOULD_BLOCK;
         }
         Consumer<String> line = stderr ? text -> stderrLine(log, text, messages) : text -> messages.accept(stdoutLine(text));
-        if (n == PipeEnd.EOF) {
+        if (n == OutputWatch.EOF) {
             if (stderr || !config.binary()) {
                 lines.finish(line);
             }
             return Outcome.EOF;
         }
         if (!stderr && config.binary()) {
-            messages.accept(new StdoutChunk(ByteBuffer.wrap(Arrays.copyOf(reactor.bytes(), n))));
+            messages.accept(new StdoutChunk(ByteBuffer.wrap(Arrays.copyOf(pipe.bytes(), n))));
             return Outcome.DATA;
         }
         long cutBefore = lines.cutLines();
-        lines.feed(reactor.bytes(), 0, n, line);
+        lines.feed(pipe.bytes(), 0, n, line);
         if (!stderr && lines.cutLines() != cutBefore) {
             log.info("process", "stdout line longer than %d bytes sent in pieces (raise --maxframesize to "
                     + "send longer lines whole)", config.maxLineSize());

@@ -15,16 +15,18 @@ public final class StdinBacklog {
     }
 
     /** How long bytes have been waiting for the child, in nanoseconds; 0 while none wait. */
-    long waitingNanos() {
+    public long waitingNanos() {
         long since = waitingSince;
         return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
     }
 
-    void startWaiting() {
+    /** For the backends: bytes began to wait for the child. */
+    public void startWaiting() {
         waitingSince = System.nanoTime();
     }
 
-    void stopWaiting() {
+    /** For the backends: nothing waits any more. */
+    public void stopWaiting() {
         waitingSince = 0;
     }
 }

@@ -4,7 +4,7 @@ import io.procsocket.config.Config;
 import io.procsocket.endpoint.EchoEndpoint;
 import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Gateway;
-import io.procsocket.process.OrphanReaper;
+import io.procsocket.process.ProcessBackends;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public final class StandaloneServer implements AutoCloseable {
     /** Binds and serves; throws if a port cannot be bound. */
     public static StandaloneServer start(Config config) throws IOException {
         // Standalone the JVM is ours, so it can be the subreaper of every program's descendants.
-        Gateway gateway = new Gateway(config, OrphanReaper.standalone(config.closeMs()));
+        Gateway gateway = new Gateway(config, ProcessBackends.Host.STANDALONE);
         // Tyrus parses frames in this buffer, keeping a partial frame and appending the next socket read
         // to it: room for the largest allowed frame plus one whole read. With room for the frame alone,
         // messages under the limit sent back to back overflowed it and the connection died with 1011.

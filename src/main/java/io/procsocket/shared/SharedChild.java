@@ -7,8 +7,7 @@ import io.procsocket.log.GatewayLog;
 import io.procsocket.process.CgiEnvironment;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.process.OutputFramer;
-import io.procsocket.process.PipeReactor;
-import io.procsocket.process.Signals;
+import io.procsocket.process.OutputWatch;
 import io.procsocket.process.StdinBacklog;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ public final class SharedChild {
     private final OutputFramer stderrFramer;
     private final long startedAt = System.nanoTime();
     /** stdout waiting for room; whoever takes it out re-arms it (exactly once). */
-    private final AtomicReference<PipeReactor.Registration> parked = new AtomicReference<>();
+    private final AtomicReference<OutputWatch> parked = new AtomicReference<>();
     private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Asked to end, or exited: read on regardless of room. */
@@ -71,7 +70,7 @@ public final class SharedChild {
         Map<String, String> env = CgiEnvironment.forSharedRoute(route, gateway.config(), contextPath, id);
         ChildProcess child;
         try {
-            child = gateway.launcher().launch(route.command(), env, new StdinBacklog());
+            child = gateway.processes().launch(route.command(), env, new StdinBacklog());
         } catch (IOException | RuntimeException e) {
             gateway.connectionEnded(id);
             throw e;
@@ -82,7 +81,7 @@ public final class SharedChild {
             c.start(ended);
         } catch (RuntimeException e) {
             // Shutting down: nothing would ever read it.
-            Signals.signalGroup(child.pid(), Signals.SIGKILL);
+            child.kill();
             child.closePipes();
             gateway.untrack(child);
             gateway.connectionEnded(id);
@@ -92,8 +91,8 @@ public final class SharedChild {
     }
 
     private void start(IntConsumer ended) {
-        gateway.reactor().register(child.stdoutPipe(), this::onStdout);
-        gateway.reactor().register(child.stderrPipe(), this::onStderr);
+        child.watchStdout(this::onStdout);
+        child.watchStderr(this::onStderr);
         // A program that exits while a grandchild still holds its stdout open would otherwise keep the route
         // (and the grandchild) alive forever.
         child.onExit(status -> {
@@ -155,18 +154,18 @@ public final class SharedChild {
         if (parked.get() == null) {
             return;
         }
-        PipeReactor.Registration r = parked.getAndSet(null);
+        OutputWatch r = parked.getAndSet(null);
         if (r != null) {
             r.rearm();
         }
     }
 
     /** Reactor thread. */
-    private void onStdout(PipeReactor.Registration stdout) {
+    private void onStdout(OutputWatch stdout) {
         List<Frame> frames = new ArrayList<>();
         OutputFramer.Outcome outcome;
         try {
-            outcome = stdoutFramer.read(gateway.reactor(), stdout, log, m -> frames.add(Frame.of(m)));
+            outcome = stdoutFramer.read(stdout, log, m -> frames.add(Frame.of(m)));
         } catch (RuntimeException e) {
             log.error("process", "stdout handling failed: %s", e);
             outcome = OutputFramer.Outcome.EOF;
@@ -184,7 +183,7 @@ public final class SharedChild {
         }
     }
 
-    private void pace(PipeReactor.Registration stdout) {
+    private void pace(OutputWatch stdout) {
         if (ending || sink.hasRoom()) {
             stdout.rearm();
             return;
@@ -197,9 +196,9 @@ public final class SharedChild {
     }
 
     /** Reactor thread. stderr is not paced: its lines go to the log, and with --passstderr to the sink. */
-    private void onStderr(PipeReactor.Registration stderr) {
+    private void onStderr(OutputWatch stderr) {
         List<Frame> frames = new ArrayList<>();
-        OutputFramer.Outcome outcome = stderrFramer.read(gateway.reactor(), stderr, log, m -> frames.add(Frame.of(m)));
+        OutputFramer.Outcome outcome = stderrFramer.read(stderr, log, m -> frames.add(Frame.of(m)));
         if (!frames.isEmpty()) {
             sink.publish(frames);
         }

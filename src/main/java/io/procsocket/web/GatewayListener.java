@@ -7,7 +7,7 @@ import io.procsocket.gateway.Gateway;
 import io.procsocket.log.GatewayLevel;
 import io.procsocket.log.ContainerLogging;
 import io.procsocket.log.GatewayLog;
-import io.procsocket.process.Signals;
+import io.procsocket.process.ProcessBackend;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -93,11 +93,9 @@ public final class GatewayListener implements ServletContextListener {
             }
             endpoint = GatewayEndpoints.config(gateway);
             registerEndpoint(context, endpoint);
-            // The hook may run after the container has closed our class loader (Payara does, on SIGTERM):
-            // signal once now (signal 0 delivers nothing; the JVM's own pid as a group id, or 2 when the JVM
-            // is PID 1 in a container image) so every class the kill path needs, JNA's included, is loaded
-            // while loading still works.
-            Signals.groupAlive(Math.max(2, ProcessHandle.current().pid()));
+            // The hook may run after the container has closed our class loader (Payara does, on SIGTERM): every
+            // class the kill path needs, JNA's included, is loaded now while loading still works.
+            gateway.processes().prepareForShutdown();
             preload("io.procsocket.endpoint.CloseReasons");
             shutdownHook = new Thread(gateway::close, "procsocket-shutdown" + context.getContextPath().replace('/', '-'));
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -107,6 +105,7 @@ public final class GatewayListener implements ServletContextListener {
             gateway.startShared(context.getContextPath());
             log.info("server", "Serving using the container's WebSocket implementation, command '%s' (from %s)",
                     config.commandLabel(), source.name());
+            gateway.logProcessBackend();
         }
         FilterRegistration.Dynamic filter = context.addFilter("procsocket-upgrade", new UpgradeFilter(gateway, endpoint, console));
         filter.setAsyncSupported(true);
@@ -116,7 +115,7 @@ public final class GatewayListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         boolean jvmExiting = false;
-        boolean hadGateway = gateway != null;
+        ProcessBackend processes = gateway == null ? null : gateway.processes();
         if (shutdownHook != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -138,8 +137,8 @@ public final class GatewayListener implements ServletContextListener {
         stopLogging();
         // Letting go of JNA while one of our threads may still be in a libc call or reading a buffer would
         // crash the container; a thread that did not stop leaks the class loader instead.
-        if (!jvmExiting && WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS) && hadGateway) {
-            Signals.release();
+        if (!jvmExiting && WebappThreads.joinOwn(THREAD_STOP_WAIT_SECONDS) && processes != null) {
+            processes.release();
         }
         restoreLevel();
     }

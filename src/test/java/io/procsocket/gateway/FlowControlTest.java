@@ -167,7 +167,7 @@ class FlowControlTest {
 
     private static boolean someThreadIsWritingStdin() {
         return Thread.getAllStackTraces().values().stream().anyMatch(stack -> Arrays.stream(stack).anyMatch(
-                f -> f.getClassName().endsWith("ChildProcess") && f.getMethodName().equals("writeStdin")));
+                f -> f.getClassName().endsWith("Child") && f.getMethodName().equals("writeStdin")));
     }
 
     private static long read(Path counter) {

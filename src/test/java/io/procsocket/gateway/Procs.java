@@ -26,6 +26,12 @@ public final class Procs {
         return f == null ? -1 : Long.parseLong(f[1]);
     }
 
+    /** The session id, or -1 if there is no such process. */
+    public static long session(long pid) {
+        String[] f = fields(pid);
+        return f == null ? -1 : Long.parseLong(f[3]);
+    }
+
     /** Start time in clock ticks since boot (with the pid it names one process), or -1 if there is none. */
     public static long startTime(long pid) {
         String[] f = fields(pid);

@@ -10,25 +10,25 @@ class KillSequenceTest {
     @Test
     void websocketdTimingsWithoutClosems() {
         assertEquals(List.of(
-                new KillSequence.Step(Duration.ZERO, 0),
-                new KillSequence.Step(Duration.ofMillis(100), Signals.SIGINT),
-                new KillSequence.Step(Duration.ofMillis(250), Signals.SIGTERM),
-                new KillSequence.Step(Duration.ofMillis(500), Signals.SIGKILL)), KillSequence.steps(0));
+                new KillSequence.Step(Duration.ZERO, null),
+                new KillSequence.Step(Duration.ofMillis(100), Signal.INT),
+                new KillSequence.Step(Duration.ofMillis(250), Signal.TERM),
+                new KillSequence.Step(Duration.ofMillis(500), Signal.KILL)), KillSequence.steps(0));
     }
 
     @Test
     void closemsIsAddedToEveryWaitButStdinStillClosesAtOnce() {
         assertEquals(List.of(
-                new KillSequence.Step(Duration.ZERO, 0),
-                new KillSequence.Step(Duration.ofMillis(1100), Signals.SIGINT),
-                new KillSequence.Step(Duration.ofMillis(1250), Signals.SIGTERM),
-                new KillSequence.Step(Duration.ofMillis(1500), Signals.SIGKILL)), KillSequence.steps(1000));
+                new KillSequence.Step(Duration.ZERO, null),
+                new KillSequence.Step(Duration.ofMillis(1100), Signal.INT),
+                new KillSequence.Step(Duration.ofMillis(1250), Signal.TERM),
+                new KillSequence.Step(Duration.ofMillis(1500), Signal.KILL)), KillSequence.steps(1000));
     }
 
     @Test
     void signalNumbersAreLinuxOnes() {
-        assertEquals(2, Signals.SIGINT);
-        assertEquals(15, Signals.SIGTERM);
-        assertEquals(9, Signals.SIGKILL);
+        assertEquals(2, Signal.INT.linuxNumber());
+        assertEquals(15, Signal.TERM.linuxNumber());
+        assertEquals(9, Signal.KILL.linuxNumber());
     }
 }

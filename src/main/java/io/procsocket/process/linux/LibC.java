@@ -1,10 +1,11 @@
-package io.procsocket.process;
+package io.procsocket.process.linux;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.procsocket.process.LaunchFailure;
 
 /**
  * The few libc calls the process layer needs, bound with JNA's direct mapping: a call costs about what
@@ -151,6 +152,22 @@ final class LibC {
     /** "Error 11 (Resource temporarily unavailable)" style text for an errno. */
     static String describe(int errno) {
         return "error=" + errno + ", " + strerror(errno);
+    }
+
+    /**
+     * Throws unless pidfd_open(2) works here (Linux 5.3+, and no seccomp filter refusing it): without it no child's
+     * exit would ever be seen.
+     */
+    static void requirePidfd() {
+        long fd = syscall(SYS_PIDFD_OPEN, (int) ProcessHandle.current().pid(), 0);
+        if (fd < 0) {
+            throw new UnsupportedOperationException("pidfd_open (Linux 5.3 or later is needed): " + describe(errno()));
+        }
+        close((int) fd);
+    }
+
+    static LaunchFailure launchFailure(String what, int errno) {
+        return new LaunchFailure(what, errno, strerror(errno));
     }
 
     /** JNA's cleaner thread: one per copy of JNA, started by its first Memory or NativeLibrary. */

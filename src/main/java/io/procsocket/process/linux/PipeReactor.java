@@ -1,6 +1,7 @@
-package io.procsocket.process;
+package io.procsocket.process.linux;
 
 import com.sun.jna.Memory;
+import io.procsocket.process.OutputWatch;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -17,10 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * fills and the child blocks: backpressure without a queue. Handlers run on this thread and must not
  * block.
  */
-public final class PipeReactor implements AutoCloseable {
+final class PipeReactor implements AutoCloseable {
     /** What to do when a pipe is ready. Runs on the reactor thread; must not block. */
     @FunctionalInterface
-    public interface Handler {
+    interface Ready {
         void ready(Registration registration);
     }
 
@@ -32,7 +33,7 @@ public final class PipeReactor implements AutoCloseable {
     private final int epfd;
     private final int wakeFd;
     /** Most bytes one read takes from a pipe. */
-    public static final int READ_BUFFER = 64 * 1024;
+    static final int READ_BUFFER = OutputWatch.MAX_READ;
 
     private final Memory readBuffer = new Memory(READ_BUFFER);
     private final byte[] bytes = new byte[READ_BUFFER];
@@ -42,7 +43,7 @@ public final class PipeReactor implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public PipeReactor(String name) {
+    PipeReactor(String name) {
         epfd = LibC.epoll_create1(LibC.O_CLOEXEC);
         if (epfd < 0) {
             throw new IllegalStateException("epoll_create1: " + LibC.describe(LibC.errno()));
@@ -59,16 +60,16 @@ public final class PipeReactor implements AutoCloseable {
     }
 
     /** Watches {@code pipe} for input (or end of stream); {@code handler} runs once per arming. */
-    public Registration register(PipeEnd pipe, Handler handler) {
+    Registration register(PipeEnd pipe, Ready handler) {
         return register(pipe, LibC.EPOLLIN, handler);
     }
 
     /** Watches {@code pipe} until it can be written again (or its reader is gone). */
-    Registration registerForWrite(PipeEnd pipe, Handler handler) {
+    Registration registerForWrite(PipeEnd pipe, Ready handler) {
         return register(pipe, LibC.EPOLLOUT, handler);
     }
 
-    private Registration register(PipeEnd pipe, int events, Handler handler) {
+    private Registration register(PipeEnd pipe, int events, Ready handler) {
         Registration r = new Registration(lastId.incrementAndGet(), pipe, events | LibC.EPOLLONESHOT, handler);
         registrations.put(r.id, r);
         synchronized (pipe) {
@@ -87,25 +88,26 @@ public final class PipeReactor implements AutoCloseable {
         return r;
     }
 
-    /** One watched pipe. */
-    public final class Registration {
+    /** One watched pipe; as an {@link OutputWatch}, its reads go through the reactor's one buffer. */
+    final class Registration implements OutputWatch {
         private final long id;
         private final PipeEnd pipe;
         private final int events;
-        private final Handler handler;
+        private final Ready handler;
 
-        private Registration(long id, PipeEnd pipe, int events, Handler handler) {
+        private Registration(long id, PipeEnd pipe, int events, Ready handler) {
             this.id = id;
             this.pipe = pipe;
             this.events = events;
             this.handler = handler;
         }
 
-        public PipeEnd pipe() {
+        PipeEnd pipe() {
             return pipe;
         }
 
         /** Arms the pipe for one more event; from any thread. A closed pipe stays closed. */
+        @Override
         public void rearm() {
             synchronized (pipe) {
                 if (!pipe.isClosed()) {
@@ -115,9 +117,20 @@ public final class PipeReactor implements AutoCloseable {
         }
 
         /** Stops watching and closes the pipe (closing also takes it out of the epoll set). */
+        @Override
         public void close() {
             registrations.remove(id);
             pipe.close();
+        }
+
+        @Override
+        public int read(int max) throws IOException {
+            return PipeReactor.this.read(this, max);
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes;
         }
     }
 
@@ -195,7 +208,7 @@ public final class PipeReactor implements AutoCloseable {
      * {@link PipeEnd#EOF} or {@link PipeEnd#WOULD_BLOCK}. Reactor thread only: the buffers are shared by
      * every pipe, so no connection keeps a read buffer of its own while idle.
      */
-    public int read(Registration r, int max) throws IOException {
+    int read(Registration r, int max) throws IOException {
         int n = r.pipe().read(readBuffer, Math.min(max, READ_BUFFER));
         if (n > 0) {
             readBuffer.read(0, bytes, 0, n);
@@ -204,7 +217,7 @@ public final class PipeReactor implements AutoCloseable {
     }
 
     /** What the last {@link #read} got, from index 0. Valid on the reactor thread until its next read. */
-    public byte[] bytes() {
+    byte[] bytes() {
         return bytes;
     }
 }

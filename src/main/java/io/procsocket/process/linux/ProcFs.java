@@ -1,4 +1,4 @@
-package io.procsocket.process;
+package io.procsocket.process.linux;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,8 @@
-package io.procsocket.process;
+package io.procsocket.process.linux;
 
 import io.procsocket.log.GatewayLog;
+import io.procsocket.process.KillSequence;
+import io.procsocket.process.Signal;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.AccessDeniedException;
@@ -207,7 +209,7 @@ public final class OrphanReaper {
         }
 
         long killDelayMs() {
-            return KillSequence.steps(closeMs.get()).stream().filter(s -> s.signal() == Signals.SIGKILL)
+            return KillSequence.steps(closeMs.get()).stream().filter(s -> s.signal() == Signal.KILL)
                     .findFirst().orElseThrow().delay().toMillis();
         }
 
@@ -289,7 +291,7 @@ public final class OrphanReaper {
             // Ending orphans stay until followUp sees them reaped: a children file may miss a process for a moment.
             known.entrySet().removeIf(e -> !children.contains(e.getKey()) && !e.getValue().ending);
             for (int pid : children) {
-                if (ChildProcess.unreaped(pid)) {
+                if (NativeChild.unreaped(pid)) {
                     known.remove(pid);
                     continue;
                 }
@@ -316,7 +318,7 @@ public final class OrphanReaper {
          * Whose it is, or null to ask again later. Sessions are inherited or created, never joined, so a
          * process in the JVM's own session cannot descend from one of our programs (each leads a new one).
          *
-         * Ordering: a program's pid enters ChildProcess's set only after posix_spawn returns, so a sweep can
+         * Ordering: a program's pid enters NativeChild's set only after posix_spawn returns, so a sweep can
          * meet a program we are still starting. Before exec it shares the JVM's memory, so its environ is the
          * JVM's (no id of ours); after exec its id is already open (the gateway opens it before launching).
          * Either way it is never signalled, and reaping waits for the zombie grace, by which time the set

@@ -1,7 +1,8 @@
-package io.procsocket.process;
+package io.procsocket.process.linux;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.procsocket.process.OutputWatch;
 import java.io.IOException;
 
 /**
@@ -9,11 +10,11 @@ import java.io.IOException;
  * blocking, as programs expect). Closed exactly once: the reactor re-arms it under the same lock, so a
  * close can never let a recycled descriptor number be armed for the wrong pipe.
  */
-public final class PipeEnd {
+final class PipeEnd {
     /** read/write result when the pipe has nothing to give or no room: wait for readiness. */
-    public static final int WOULD_BLOCK = -2;
+    static final int WOULD_BLOCK = OutputWatch.WOULD_BLOCK;
     /** read result at end of stream. */
-    public static final int EOF = -1;
+    static final int EOF = OutputWatch.EOF;
 
     private final int fd;
     private boolean closed;
@@ -26,11 +27,11 @@ public final class PipeEnd {
         return fd;
     }
 
-    public synchronized boolean isClosed() {
+    synchronized boolean isClosed() {
         return closed;
     }
 
-    public synchronized void close() {
+    synchronized void close() {
         if (!closed) {
             closed = true;
             LibC.close(fd);
@@ -38,7 +39,7 @@ public final class PipeEnd {
     }
 
     /** One read into native memory: bytes read, {@link #EOF} or {@link #WOULD_BLOCK}. */
-    public int read(Pointer buf, int size) throws IOException {
+    int read(Pointer buf, int size) throws IOException {
         long n;
         do {
             n = LibC.read(fd, buf, size);

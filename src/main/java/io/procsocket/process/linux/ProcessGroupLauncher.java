@@ -1,7 +1,9 @@
-package io.procsocket.process;
+package io.procsocket.process.linux;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.procsocket.process.LaunchFailure;
+import io.procsocket.process.StdinBacklog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,16 +17,16 @@ import java.util.function.Supplier;
  * setsid, so each child cost three execs (jspawnhelper, setsid, the program) and a JDK reaper thread.
  * Here the child's exit arrives as a pidfd event on the {@link PipeReactor}, so no thread waits for it.
  */
-public final class ProcessGroupLauncher {
+final class ProcessGroupLauncher {
     private final Supplier<PipeReactor> reactor;
 
     /** {@code reactor} may still be starting; the first launch waits for it. */
-    public ProcessGroupLauncher(Supplier<PipeReactor> reactor) {
+    ProcessGroupLauncher(Supplier<PipeReactor> reactor) {
         this.reactor = reactor;
     }
 
     /** Starts {@code command}; {@code backlog} is the front door's view of its stdin (see {@link StdinBacklog}). */
-    public ChildProcess launch(List<String> command, Map<String, String> environment, StdinBacklog backlog)
+    NativeChild launch(List<String> command, Map<String, String> environment, StdinBacklog backlog)
             throws IOException {
         PipeReactor reactor = this.reactor.get();
         String[] argv = command.toArray(String[]::new);
@@ -45,20 +47,20 @@ public final class ProcessGroupLauncher {
         LibC.close(in[0]);
         LibC.close(out[1]);
         LibC.close(err[1]);
-        ChildProcess child = new ChildProcess(pid, nonBlocking(in[1]), nonBlocking(out[0]), nonBlocking(err[0]),
+        NativeChild child = new NativeChild(pid, nonBlocking(in[1]), nonBlocking(out[0]), nonBlocking(err[0]),
                 reactor, backlog);
         long pidfd = LibC.syscall(LibC.SYS_PIDFD_OPEN, pid, 0);
         if (pidfd < 0) {
             int errno = LibC.errno();
             // Without a pidfd nothing would ever reap it: end it rather than leave it running untracked.
-            Signals.signalGroup(pid, Signals.SIGKILL);
+            child.kill();
             child.closePipes();
             throw new IOException("pidfd_open (Linux 5.3 or later is needed): " + LibC.describe(errno));
         }
         try {
             reactor.register(new PipeEnd((int) pidfd), child::reap);
         } catch (IllegalStateException e) {
-            Signals.signalGroup(pid, Signals.SIGKILL);
+            child.kill();
             child.closePipes();
             throw new IOException("shutting down", e);
         }
@@ -90,7 +92,7 @@ public final class ProcessGroupLauncher {
                 }
                 if (rc != 0) {
                     // The same words as ProcessBuilder's failure, which websocketd users' logs were matched on.
-                    throw new LaunchFailure("Cannot run program \"" + argv[0] + "\"", rc);
+                    throw LibC.launchFailure("Cannot run program \"" + argv[0] + "\"", rc);
                 }
                 return pid[0];
             } finally {
@@ -130,7 +132,7 @@ public final class ProcessGroupLauncher {
     private static int[] pipe() throws IOException {
         int[] fds = new int[2];
         if (LibC.pipe2(fds, LibC.O_CLOEXEC) < 0) {
-            throw new LaunchFailure("pipe2", LibC.errno());
+            throw LibC.launchFailure("pipe2", LibC.errno());
         }
         return fds;
     }
@@ -143,7 +145,7 @@ public final class ProcessGroupLauncher {
 
     private static void check(String call, int rc) throws IOException {
         if (rc != 0) {
-            throw new LaunchFailure(call, rc);
+            throw LibC.launchFailure(call, rc);
         }
     }
 

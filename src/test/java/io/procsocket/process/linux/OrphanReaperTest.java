@@ -1,4 +1,4 @@
-package io.procsocket.process;
+package io.procsocket.process.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

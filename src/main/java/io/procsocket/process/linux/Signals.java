@@ -1,18 +1,18 @@
-package io.procsocket.process;
+package io.procsocket.process.linux;
 
 /**
  * kill(2) on whole process groups. Java's Process API only signals one pid and only with TERM/KILL;
  * websocketd's sequence needs SIGINT and must reach grandchildren.
  */
-public final class Signals {
-    public static final int SIGINT = 2;
-    public static final int SIGKILL = 9;
-    public static final int SIGTERM = 15;
+final class Signals {
+    static final int SIGINT = 2;
+    static final int SIGKILL = 9;
+    static final int SIGTERM = 15;
 
     private Signals() { }
 
     /** Sends {@code signal} to every process in group {@code pgid}; false if the group has no members left. */
-    public static boolean signalGroup(long pgid, int signal) {
+    static boolean signalGroup(long pgid, int signal) {
         if (pgid <= 1) {
             throw new IllegalArgumentException("refusing to signal process group " + pgid);
         }
@@ -24,7 +24,7 @@ public final class Signals {
     }
 
     /** True while any process (including zombies not yet reaped) is still in the group. */
-    public static boolean groupAlive(long pgid) {
+    static boolean groupAlive(long pgid) {
         return signalGroup(pgid, 0);
     }
 
@@ -32,7 +32,7 @@ public final class Signals {
      * Lets go of the libc binding when a web application is undeployed, so that JNA's cleaner thread
      * (started by this class loader) ends and nothing pins the old class loader.
      */
-    public static void release() {
+    static void release() {
         LibC.release();
     }
 }
