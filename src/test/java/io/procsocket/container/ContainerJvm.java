@@ -116,9 +116,14 @@ abstract class ContainerJvm {
         return names;
     }
 
-    /** Threads that belong to neither the container nor the application (the test's own, in process). */
+    /**
+     * Threads that belong to neither the container nor the application (the test's own, in process). The JDK's
+     * "process reaper" threads are the JDK's pool for every ProcessBuilder user in the JVM (the portable process
+     * backend's programs, the container's own): system threads that hold no class loader of ours and idle 60 s
+     * before they end, longer than the wait for the baseline.
+     */
     boolean ignoredThread(String name) {
-        return false;
+        return name.equals("process reaper");
     }
 
     /**
@@ -273,7 +278,8 @@ abstract class ContainerJvm {
          */
         @Override
         boolean ignoredThread(String name) {
-            return name.startsWith("HttpClient-") || name.startsWith("ForkJoinPool.commonPool-");
+            return super.ignoredThread(name) || name.startsWith("HttpClient-")
+                    || name.startsWith("ForkJoinPool.commonPool-");
         }
     }
 

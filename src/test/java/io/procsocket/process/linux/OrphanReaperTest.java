@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Descendants that leave their program's process group (setsid, setpgid), which the group's kill sequence
  * cannot reach: standalone, the server is their subreaper and ends them once their connection has ended,
  * never before, and leaves no zombie; processes of other code in the JVM are never touched.
+ *
+ * <p>Native backend only, so it is not in the portable run: being a subreaper takes prctl(2), which the JDK cannot
+ * call. The README's list of what differs with the portable backend says so.
  */
 @Timeout(60)
 class OrphanReaperTest {
