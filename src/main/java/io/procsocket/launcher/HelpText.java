@@ -75,6 +75,11 @@ final class HelpText {
                 "  --version              print the version and exit",
                 "  --license              print the license and exit",
                 "",
+                "JVM option (before -jar):",
+                "  -Dprocsocket.processes=native|portable  how programs are started: native (posix_spawn, 64-bit",
+                "                         Linux, glibc 2.34+) or portable (the JDK's ProcessBuilder, anywhere);",
+                "                         by default native where it loads, portable elsewhere",
+                "",
                 "Full documentation: README.md in the project.",
                 "");
     }

@@ -28,7 +28,7 @@ public final class ProcessBackends {
     public static Choice start(Host host, long closeMs) {
         return choose(System.getProperty(PROPERTY),
                 () -> NativeBackend.start(host == Host.STANDALONE, closeMs),
-                () -> PortableBackend.start(closeMs));
+                PortableBackend::start);
     }
 
     /** The rule, with the backends' starts given so that a test can make the native one fail. */

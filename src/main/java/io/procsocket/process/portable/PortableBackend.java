@@ -41,7 +41,7 @@ public final class PortableBackend implements ProcessBackend {
         this.signaller.allowCoreThreadTimeOut(true);
     }
 
-    public static PortableBackend start(long closeMs) {
+    public static PortableBackend start() {
         return new PortableBackend(Platform.detect());
     }
 

@@ -29,12 +29,12 @@ class PortableBackendTest extends ProcessBackendContract {
     @BeforeAll
     static void tools() {
         Platform here = Platform.detect();
-        assertTrue(here.groups(), "setsid(1) and kill(1) are on this machine (util-linux, procps): " + here);
+        assertTrue(here.groups(), "setsid(1) and kill(1) are on this machine (util-linux, procps): " + here.describe());
     }
 
     @Override
     protected ProcessBackend startBackend() {
-        return PortableBackend.start(0);
+        return PortableBackend.start();
     }
 
     @Test
