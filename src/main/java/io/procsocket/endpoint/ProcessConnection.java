@@ -169,7 +169,7 @@ final class ProcessConnection implements ClientSession {
         }
     }
 
-    /** The client closed or vanished: websocketd's kill sequence, then the reactor reads stdout to its end. */
+    /** The client closed or vanished: websocketd's kill sequence, then stdout is read to its end. */
     @Override
     public void clientGone() {
         clientOpen.set(false);
@@ -241,7 +241,7 @@ final class ProcessConnection implements ClientSession {
     }
 
     /**
-     * Sends the close frame off the reactor thread: a container may block in close() on a client that
+     * Sends the close frame off the backend's reading thread: a container may block in close() on a client that
      * stopped reading (Tomcat writes it with a blocking send), and that must stall only this connection.
      */
     private void closeWith(int status) {

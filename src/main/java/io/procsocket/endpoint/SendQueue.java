@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One connection's outgoing messages, sent one at a time with asynchronous sends, so the reactor thread
- * that read them never waits for a client. Containers refuse (Tomcat) or interleave badly a second send
+ * One connection's outgoing messages, sent one at a time with asynchronous sends, so the process backend's
+ * thread that read them never waits for a client. Containers refuse (Tomcat) or interleave badly a second send
  * before the first completes, and stdout and stderr (--passstderr) both send, hence the queue.
  *
  * It is bounded by its producers, not by a limit: each pipe is re-armed only by the {@code afterward}

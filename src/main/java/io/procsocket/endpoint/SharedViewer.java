@@ -174,7 +174,7 @@ final class SharedViewer implements ClientSession, Member {
     }
 
     /**
-     * Off the calling thread (the reactor's, or a send's completion): a container may block in close() on a
+     * Off the calling thread (the backend's reading thread, or a send's completion): a container may block in close() on a
      * client that stopped reading, and that must stall only this client.
      */
     private void close(CloseReason reason) {

@@ -212,7 +212,7 @@ public final class LocalSharedProcess implements SharedProcess {
         }
     }
 
-    /** The program's output has ended and it has exited (on the reactor or the timer thread). */
+    /** The program's output has ended and it has exited (on a process backend thread or the timer). */
     private void exited(SharedChild child, int status) {
         Member[] ended = null;
         int endedWith = status;

@@ -61,7 +61,7 @@ public final class SharedChild {
     }
 
     /**
-     * Starts {@code command}; {@code ended} gets the exit status (on the reactor or timer thread) once its
+     * Starts {@code command}; {@code ended} gets the exit status (on a process backend thread or the timer) once its
      * output has all gone to the sink and it has exited, or -1 if it outlives the kill sequence's bound.
      */
     public static SharedChild launch(Gateway gateway, Route route, String contextPath, OutputSink sink,

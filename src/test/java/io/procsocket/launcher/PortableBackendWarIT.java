@@ -29,10 +29,11 @@ class PortableBackendWarIT {
     Path dir;
 
     @Test
-    void forcedPortableRunsTheQuickstartAndSaysWhyOnce() throws Exception {
+    void forcedPortableRunsTheQuickstartSaysWhyOnceAndNeverLoadsJna() throws Exception {
         int port = WarProcess.freePort();
-        try (WarProcess war = WarProcess.start(List.of("-Dprocsocket.processes=portable"), "--port=" + port,
-                "--address=127.0.0.1", "examples/count.sh")) {
+        Path classes = dir.resolve("classes.log");
+        try (WarProcess war = WarProcess.start(List.of("-Dprocsocket.processes=portable",
+                "-Xlog:class+load=info:file=" + classes), "--port=" + port, "--address=127.0.0.1", "examples/count.sh")) {
             war.awaitServing();
             String line = war.awaitStdout(l -> l.contains("Process backend"), QUICK);
             assertTrue(line.contains("| INFO   | process    |  | Process backend             : portable "
@@ -45,6 +46,11 @@ class PortableBackendWarIT {
             assertEquals(1000, ws.awaitClose().getCloseCode().getCode());
             war.close();
             assertEquals(1, war.stdoutLines().stream().filter(l -> l.contains("Process backend")).count());
+            // An operator who forces it keeps native code out of the process altogether.
+            String loaded = java.nio.file.Files.readString(classes);
+            assertTrue(loaded.contains("io.procsocket.process.portable.PortableBackend "), "the class log is complete");
+            assertTrue(!loaded.contains("com.sun.jna.") && !loaded.contains("io.procsocket.process.linux."),
+                    "JNA or the native backend was loaded");
         }
     }
 
