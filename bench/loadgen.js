@@ -8,12 +8,17 @@
 //   node loadgen.js idle   URL CONNS            (opens CONNS, one echo each, prints, waits for stdin EOF)
 //   node loadgen.js ready  URL -- CMD ARGS...   (spawns the server, times spawn -> first open connection)
 //   node loadgen.js reject -- CMD ARGS...       (times spawn -> exit; expects a non-zero status)
+// With LOADGEN_MARKS=1, rtt and churn also print {"event":"measure_start"} and {"event":"measure_end"} lines
+// when their measured window opens and closes, so that an orchestrator can sample the server's /proc there
+// (bench/portable.js does); the result is still the last line.
 'use strict';
 const { spawn } = require('child_process');
 const WebSocket = require('ws');
 
 const OPTS = { perMessageDeflate: false, handshakeTimeout: 10000 };
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
+const mark = process.env.LOADGEN_MARKS === '1'
+  ? (event) => process.stdout.write(JSON.stringify({ event }) + '\n') : () => {};
 
 function cpuShare(startCpu, startWall) {
   const c = process.cpuUsage(startCpu);
@@ -57,10 +62,12 @@ async function rtt(url, conns, bytes, seconds, warmup, kind) {
     fire();
   }));
   await new Promise(r => setTimeout(r, warmup * 1000));
+  mark('measure_start');
   const cpu0 = process.cpuUsage(), wall0 = now();
   measuring = true;
   await new Promise(r => setTimeout(r, seconds * 1000));
   measuring = false;
+  mark('measure_end');
   const wall = now() - wall0, share = cpuShare(cpu0, wall0);
   stop = true;
   await Promise.race([Promise.all(loops), new Promise(r => setTimeout(r, 5000))]);
@@ -80,10 +87,12 @@ async function churn(url, concurrent, seconds) {
     ws.once('close', () => { done++; resolve(); });
     ws.once('error', () => { failed++; resolve(); });
   });
+  mark('measure_start');
   const cpu0 = process.cpuUsage(), wall0 = now();
   const workers = Array.from({ length: concurrent }, async () => { while (!stop) await cycle(); });
   await new Promise(r => setTimeout(r, seconds * 1000));
   stop = true;
+  mark('measure_end');
   const wall = now() - wall0, share = cpuShare(cpu0, wall0), cycles = done;
   await Promise.all(workers);
   return { mode: 'churn', concurrent, per_s: cycles / (wall / 1000), failed, loadgen_cpu: share };
