@@ -12,7 +12,9 @@
 // BENCH_CHURN_WARMUP (s of unmeasured churn on each server before the churn cell, 20), PORTABLE_CONNS
 // (1,10,100), PORTABLE_BYTES (32,4096), PORTABLE_SERIES (native,portable,websocketd), PORTABLE_SECTIONS
 // (rtt,churn,idle), PORTABLE_IDLE_CONNS (1000), PORTABLE_IDLE_REPS (3), PORTABLE_IDLE_SETTLE_MS (after the
-// last connection is open, before the sample, 2000), PROCSOCKET_JAVA_OPTS (default bench.js's), WEBSOCKETD.
+// last connection is open, before the sample, 2000), PORTABLE_QUIET_WAIT (s to wait, before each cell and idle
+// run, for the machine to be under 15 % busy over 1 s, 10; what it was is recorded), PROCSOCKET_JAVA_OPTS
+// (default bench.js's), WEBSOCKETD.
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('child_process');
 const fs = require('fs');
@@ -41,6 +43,7 @@ const CFG = {
   idleConns: num('PORTABLE_IDLE_CONNS', 1000),
   idleReps: num('PORTABLE_IDLE_REPS', 3),
   idleSettleMs: num('PORTABLE_IDLE_SETTLE_MS', 2000),
+  quietWait: num('PORTABLE_QUIET_WAIT', 10),
   // bench.js's flags: Serial GC and a small young generation, so that idle RSS shows live memory.
   javaOpts: (env.PROCSOCKET_JAVA_OPTS || '-XX:+UseSerialGC -Xss256k -Xms64m -Xmn16m').split(/\s+/).filter(Boolean),
   websocketd: env.WEBSOCKETD || 'websocketd',
@@ -242,6 +245,23 @@ function loadgen(args, pid, onOpen) {
       : reject(new Error('loadgen ' + args.join(' ') + ' exited ' + code)));
   });
 }
+// This machine may be shared (other builds): before a cell, wait up to PORTABLE_QUIET_WAIT s for it (our servers
+// idle) to be under 15 % busy over 1 s; what it was is recorded either way.
+const quietLog = [];
+async function quiet(what) {
+  const t0 = Date.now();
+  for (;;) {
+    const a = machine();
+    await sleep(1000);
+    const b = machine();
+    const busy = 1 - (b.idle - a.idle) / (b.total - a.total);
+    if (busy < 0.15 || Date.now() - t0 > CFG.quietWait * 1000) {
+      quietLog.push({ what, busy: +busy.toFixed(3), waited_s: (Date.now() - t0) / 1000 });
+      if (busy >= 0.15) log(`${what}: machine still ${Math.round(100 * busy)} % busy after ${CFG.quietWait} s; going on`);
+      return busy;
+    }
+  }
+}
 const rotate = (xs, i) => xs.map((_, j) => xs[(i + j) % xs.length]);
 
 function summary(runs) {
@@ -251,6 +271,7 @@ function summary(runs) {
 }
 
 async function rttCell(servers, conns, bytes) {
+  await quiet(`rtt ${conns}x${bytes}`);
   const runs = Object.fromEntries(servers.map(s => [s.key, []]));
   for (let i = 0; i < CFG.reps; i++) {
     for (const s of rotate(servers, i)) {
@@ -271,7 +292,7 @@ async function churnCell(servers) {
   // Same unmeasured warm-up for every server: churn runs code (handshake, session set-up, spawn) that the JIT
   // is still compiling for ~20 s (see BENCHMARKS.md).
   if (CFG.churnWarmup > 0) for (const s of servers) await loadgen(['churn', s.url, String(CFG.churnConcurrent), String(CFG.churnWarmup)], s.pid);
-  await sleep(1500);
+  await quiet('churn');
   const runs = Object.fromEntries(servers.map(s => [s.key, []]));
   for (let i = 0; i < CFG.reps; i++) {
     for (const s of rotate(servers, i)) {
@@ -306,6 +327,7 @@ function programsMemory(pid) {
 const fdCount = (pid) => { try { return fs.readdirSync(`/proc/${pid}/fd`).length; } catch (e) { return null; } };
 
 async function idleRun(key, tag) {
+  await quiet(`idle ${key} ${tag}`);
   const s = await startServer(key, tag);
   await loadgen(['rtt', s.url, '1', '32', '0.5', '0.2', 'text'], s.pid); // first connection's paths loaded
   await sleep(500);
@@ -353,7 +375,7 @@ function machineInfo() {
     java: (java.split('\n')[1] || '').trim(), node: process.version, websocketd, commit,
     loadavg_start: os.loadavg().map(x => +x.toFixed(2)), java_opts: CFG.javaOpts.join(' '),
     seconds: CFG.seconds, warmup: CFG.warmup, reps: CFG.reps, churn_warmup: CFG.churnWarmup,
-    idle_conns: CFG.idleConns, idle_reps: CFG.idleReps, date: new Date().toISOString() };
+    idle_conns: CFG.idleConns, idle_reps: CFG.idleReps, quiet_wait: CFG.quietWait, date: new Date().toISOString() };
 }
 
 async function main() {
@@ -396,6 +418,7 @@ async function main() {
     }
   }
 
+  result.quiet = quietLog;
   result.machine.loadavg_end = os.loadavg().map(x => +x.toFixed(2));
   result.machine.total_seconds = Math.round((Date.now() - t0) / 1000);
   fs.writeFileSync(path.join(OUT, 'portable.json'), JSON.stringify(result, null, 2));
@@ -525,6 +548,12 @@ function markdown(r) {
       if (!x.thread_names_after) continue;
       out.push(`- ${label[k]}: at the idle connections ${x.thread_names_after.join(', ')}; 1 s after they all left ${x.thread_names_after_close.join(', ')}`);
     }
+    out.push('');
+  }
+  if (r.quiet && r.quiet.length) {
+    const busy = r.quiet.map(q => q.busy);
+    out.push(`Machine busy over the 1 s before each cell or idle run (our servers idle): ${pct(Math.min(...busy))}–${pct(Math.max(...busy))}` +
+      `${busy.some(b => b >= 0.15) ? ` (${busy.filter(b => b >= 0.15).length} of ${busy.length} not quiet within ${m.quiet_wait} s)` : ''}.`);
     out.push('');
   }
   const later = Object.entries(r.log_lines_after_startup || {});
