@@ -15,7 +15,8 @@
 // last connection is open, before the sample, 2000), PORTABLE_QUIET_WAIT (s to wait, before each cell and idle
 // run, for the machine to be under 15 % busy over 1 s, 10; what it was is recorded), PROCSOCKET_JAVA_OPTS
 // (default bench.js's), WEBSOCKETD, PORTABLE_MAX_REST (cores: a round-trip or churn run in which the rest of
-// the machine, everything but the server, its children and the generator, used more is taken again, 0.15) and
+// the machine, every user process but the server, its children, the generator and this one, used more is
+// taken again, 0.1; kernel threads are reported, not counted) and
 // PORTABLE_RETAKES (at most this many times, 2; the last one counts either way; retakes are reported).
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('child_process');
@@ -46,7 +47,7 @@ const CFG = {
   idleReps: num('PORTABLE_IDLE_REPS', 3),
   idleSettleMs: num('PORTABLE_IDLE_SETTLE_MS', 2000),
   quietWait: num('PORTABLE_QUIET_WAIT', 10),
-  maxRest: num('PORTABLE_MAX_REST', 0.15),
+  maxRest: num('PORTABLE_MAX_REST', 0.1),
   retakes: num('PORTABLE_RETAKES', 2),
   // bench.js's flags: Serial GC and a small young generation, so that idle RSS shows live memory.
   javaOpts: (env.PROCSOCKET_JAVA_OPTS || '-XX:+UseSerialGC -Xss256k -Xms64m -Xmn16m').split(/\s+/).filter(Boolean),
@@ -146,7 +147,22 @@ function machine() {
   return { total: f.reduce((a, b) => a + b, 0), idle: f[3] + f[4], forks };
 }
 // Server CPU, its children's CPU, context switches per thread, threads, RSS; the machine's CPU and forks.
-function sample(pid) {
+// CPU (own and reaped children's) of every process not in `ours`, user processes and kernel threads apart.
+function othersCpu(ours) {
+  const m = new Map();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || ours.has(+d)) continue;
+    try {
+      const f = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      const kernel = (+x[6] & 0x00200000) !== 0; // PF_KTHREAD
+      m.set(+d, { kernel, cpu: (+x[11] + +x[12] + +x[13] + +x[14]) / 100 });
+    } catch (e) { /* ended */ }
+  }
+  return m;
+}
+// With `generator` (the loadgen's pid) also the rest of the machine: every other process's CPU.
+function sample(pid, generator) {
   const s = { t: process.hrtime.bigint(), ...statOf(pid), ctxt: new Map(), names: {}, machine: machine() };
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   s.threads = statusField(status, 'Threads');
@@ -154,6 +170,7 @@ function sample(pid) {
   // The live children's CPU (cat); those reaped meanwhile are in ccpu.
   s.kids = new Map();
   for (const k of childrenOf(pid)) { try { s.kids.set(k, statOf(k).cpu); } catch (e) { /* gone */ } }
+  if (generator) s.others = othersCpu(new Set([pid, generator, process.pid, ...s.kids.keys()]));
   for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
       const ts = fs.readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
@@ -175,11 +192,18 @@ function windowOf(a, b) {
   for (const [k, c] of b.kids) kcpu += c - (a.kids.get(k) || 0);
   const m = { total: b.machine.total - a.machine.total, idle: b.machine.idle - a.machine.idle };
   const busy = m.total ? 1 - m.idle / m.total : null;
+  // The rest of the machine: every other process's CPU in the window (new ones in full), kernel threads apart.
+  let rest = null, kthreads = null;
+  if (a.others && b.others) {
+    rest = 0; kthreads = 0;
+    for (const [p, o] of b.others) {
+      const d = o.cpu - (a.others.get(p)?.cpu ?? 0);
+      if (o.kernel) kthreads += d; else rest += d;
+    }
+    rest /= secs; kthreads /= secs;
+  }
   return { secs, cpu: b.cpu - a.cpu, ccpu: b.ccpu - a.ccpu, kcpu, ctxt, forks: b.machine.forks - a.machine.forks,
-    threads: b.threads, machine_busy: busy,
-    // Cores used by the rest of the machine: all of it less the server and its children (the generator is
-    // taken off by the caller, which has its CPU).
-    ours_cores: (b.cpu - a.cpu + b.ccpu - a.ccpu + kcpu) / secs, machine_cores: busy * os.cpus().length };
+    threads: b.threads, machine_busy: busy, rest_cores: rest, kthread_cores: kthreads };
 }
 // Runs one measured loadgen run; again (after a quiet wait) while the rest of the machine took more than
 // PORTABLE_MAX_REST cores, at most PORTABLE_RETAKES times.
@@ -187,8 +211,7 @@ const retakes = [];
 async function measured(what, args, pid) {
   for (let i = 0; ; i++) {
     const { result, win } = await loadgen(args, pid);
-    const rest = win.machine_cores - win.ours_cores - result.loadgen_cpu;
-    win.rest_cores = rest;
+    const rest = win.rest_cores;
     if (rest <= CFG.maxRest || i >= CFG.retakes) return { result, win, retaken: i };
     log(`${what}: the rest of the machine used ${rest.toFixed(2)} cores; taking this run again`);
     retakes.push({ what, rest_cores: +rest.toFixed(3) });
@@ -262,8 +285,8 @@ function loadgen(args, pid, onOpen) {
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i); buf = buf.slice(i + 1);
         const ev = JSON.parse(line);
-        if (ev.event === 'measure_start') a = sample(pid);
-        else if (ev.event === 'measure_end') b = sample(pid);
+        if (ev.event === 'measure_start') a = sample(pid, c.pid);
+        else if (ev.event === 'measure_end') b = sample(pid, c.pid);
         else if (ev.mode === 'idle' && onOpen) onOpen(ev, c);
         else result = ev;
       }
@@ -307,7 +330,7 @@ async function rttCell(servers, conns, bytes) {
       const rts = r.rps * w.secs;
       runs[s.key].push({ rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, loadgen_cpu: r.loadgen_cpu,
         server_cpu: w.cpu / w.secs, cpu_us_per_rt: 1e6 * w.cpu / rts, ctxt_per_rt: w.ctxt / rts,
-        threads: w.threads, machine_busy: w.machine_busy, rest_cores: w.rest_cores, retaken });
+        threads: w.threads, machine_busy: w.machine_busy, rest_cores: w.rest_cores, kthread_cores: w.kthread_cores, retaken });
     }
   }
   const res = { conns, bytes, kind: 'text', median: {}, runs };
@@ -330,7 +353,7 @@ async function churnCell(servers) {
       await sleep(1500); // the last connections' kill sequences (100 ms to SIGINT) end before the next run
       runs[s.key].push({ per_s: r.per_s, failed: r.failed, loadgen_cpu: r.loadgen_cpu, server_cpu: w.cpu / w.secs,
         cpu_ms_per_conn: 1000 * w.cpu / cycles, child_cpu_ms_per_conn: 1000 * w.ccpu / cycles,
-        forks_per_conn: w.forks / cycles, threads_end: w.threads, machine_busy: w.machine_busy, rest_cores: w.rest_cores, retaken,
+        forks_per_conn: w.forks / cycles, threads_end: w.threads, machine_busy: w.machine_busy, rest_cores: w.rest_cores, kthread_cores: w.kthread_cores, retaken,
         programs_after: childrenOf(s.pid).length });
     }
   }
@@ -588,9 +611,11 @@ function markdown(r) {
   }
   if (r.retakes) {
     const allRuns = [...r.rtt.flatMap(c => Object.values(c.runs).flat()), ...(r.churn ? Object.values(r.churn.runs).flat() : [])];
-    const rest = allRuns.map(x => x.rest_cores).filter(x => x !== undefined);
-    out.push(`Rest of the machine (all CPU less the server, its children and the generator) in the runs kept: ` +
+    const rest = allRuns.map(x => x.rest_cores).filter(x => x !== undefined && x !== null);
+    const kt = allRuns.map(x => x.kthread_cores).filter(x => x !== undefined && x !== null);
+    out.push(`Rest of the machine in the runs kept (CPU of every other user process: not the server, its children, the generator or the orchestrator): ` +
       `${rest.length ? `${f2(Math.min(...rest))}–${f2(Math.max(...rest))} cores, median ${f2(median(rest))}` : 'n/a'}; ` +
+      `kernel threads (ksoftirqd, kworker, ...) ${kt.length ? `${f2(Math.min(...kt))}–${f2(Math.max(...kt))} cores` : 'n/a'}; ` +
       `${r.retakes.length} run(s) taken again because it was over ${f2(m.max_rest)} cores` +
       `${r.retakes.length ? ` (${r.retakes.map(x => `${x.what}: ${f2(x.rest_cores)}`).join('; ')})` : ''}.`);
     out.push('');
