@@ -174,9 +174,9 @@ function sample(pid, generator) {
   for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
       const ts = fs.readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
-      s.ctxt.set(t, statusField(ts, 'voluntary_ctxt_switches') + statusField(ts, 'nonvoluntary_ctxt_switches'));
       // Threads by name, digits folded (procsocket-stdout-1234 -> procsocket-stdo#, comm keeps 15 characters).
       const name = (ts.match(/^Name:\s*(.*)$/m) || [, '?'])[1].trim().replace(/\d+/g, '#');
+      s.ctxt.set(t, { name, n: statusField(ts, 'voluntary_ctxt_switches') + statusField(ts, 'nonvoluntary_ctxt_switches') });
       s.names[name] = (s.names[name] || 0) + 1;
     } catch (e) { /* thread ended */ }
   }
@@ -187,7 +187,12 @@ function sample(pid, generator) {
 function windowOf(a, b) {
   const secs = Number(b.t - a.t) / 1e9;
   let ctxt = 0;
-  for (const [t, n] of b.ctxt) ctxt += n - (a.ctxt.get(t) || 0);
+  const ctxtBy = {};
+  for (const [t, x] of b.ctxt) {
+    const d = x.n - (a.ctxt.get(t)?.n || 0);
+    ctxt += d;
+    if (d) ctxtBy[x.name] = (ctxtBy[x.name] || 0) + d;
+  }
   let kcpu = 0;
   for (const [k, c] of b.kids) kcpu += c - (a.kids.get(k) || 0);
   const m = { total: b.machine.total - a.machine.total, idle: b.machine.idle - a.machine.idle };
@@ -202,7 +207,7 @@ function windowOf(a, b) {
     }
     rest /= secs; kthreads /= secs;
   }
-  return { secs, cpu: b.cpu - a.cpu, ccpu: b.ccpu - a.ccpu, kcpu, ctxt, forks: b.machine.forks - a.machine.forks,
+  return { secs, cpu: b.cpu - a.cpu, ccpu: b.ccpu - a.ccpu, kcpu, ctxt, ctxtBy, forks: b.machine.forks - a.machine.forks,
     threads: b.threads, machine_busy: busy, rest_cores: rest, kthread_cores: kthreads };
 }
 // Runs one measured loadgen run; again (after a quiet wait) while the rest of the machine took more than
@@ -285,8 +290,9 @@ function loadgen(args, pid, onOpen) {
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i); buf = buf.slice(i + 1);
         const ev = JSON.parse(line);
-        if (ev.event === 'measure_start') a = sample(pid, c.pid);
-        else if (ev.event === 'measure_end') b = sample(pid, c.pid);
+        // Sampled while every connection is still open; the generator waits for our line before it goes on.
+        if (ev.event === 'measure_start') { a = sample(pid, c.pid); c.stdin.write('\n'); }
+        else if (ev.event === 'measure_end') { b = sample(pid, c.pid); c.stdin.write('\n'); }
         else if (ev.mode === 'idle' && onOpen) onOpen(ev, c);
         else result = ev;
       }
@@ -330,7 +336,9 @@ async function rttCell(servers, conns, bytes) {
       const rts = r.rps * w.secs;
       runs[s.key].push({ rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, loadgen_cpu: r.loadgen_cpu,
         server_cpu: w.cpu / w.secs, cpu_us_per_rt: 1e6 * w.cpu / rts, ctxt_per_rt: w.ctxt / rts,
-        threads: w.threads, machine_busy: w.machine_busy, rest_cores: w.rest_cores, kthread_cores: w.kthread_cores, retaken });
+        threads: w.threads, machine_busy: w.machine_busy, rest_cores: w.rest_cores, kthread_cores: w.kthread_cores, retaken,
+        ctxt_per_rt_by_thread: Object.fromEntries(Object.entries(w.ctxtBy).sort((x, y) => y[1] - x[1]).slice(0, 5)
+          .map(([k, v]) => [k, +(v / rts).toFixed(3)])) });
     }
   }
   const res = { conns, bytes, kind: 'text', median: {}, runs };
@@ -527,6 +535,16 @@ function markdown(r) {
         `${keys.map(k => f2(md[k].ctxt_per_rt)).join(' / ')} | ${keys.map(k => f0(md[k].threads)).join(' / ')} | ` +
         `${keys.map(k => f2(md[k].p50_ms)).join(' / ')} | ${keys.map(k => f2(md[k].server_cpu)).join(' / ')} | ` +
         `${pct(Math.max(...keys.map(k => md[k].loadgen_cpu)))} | ${pct(Math.max(...keys.map(k => md[k].machine_busy)))} |`);
+    }
+    out.push('');
+    out.push('Context switches per round trip by server thread (the run with the median rt/s; names as in /proc, digits folded to #):');
+    out.push('');
+    out.push(`| case | ${keys.map(k => label[k]).join(' | ')} |`);
+    out.push(`|---|${keys.map(() => '---').join('|')}|`);
+    for (const c of r.rtt) {
+      const pick = (k) => { const rs = [...c.runs[k]].sort((x, y) => x.rps - y.rps); return rs[Math.floor((rs.length - 1) / 2)]; };
+      out.push(`| ${c.conns} conn × ${c.bytes} B | ${keys.map(k => Object.entries(pick(k).ctxt_per_rt_by_thread || {}).slice(0, 3)
+        .map(([n, v]) => `${n} ${f2(v)}`).join(', ')).join(' | ')} |`);
     }
     out.push('');
     out.push('Every run\'s round trips/s (in the order run):');
