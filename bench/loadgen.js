@@ -8,12 +8,30 @@
 //   node loadgen.js idle   URL CONNS            (opens CONNS, one echo each, prints, waits for stdin EOF)
 //   node loadgen.js ready  URL -- CMD ARGS...   (spawns the server, times spawn -> first open connection)
 //   node loadgen.js reject -- CMD ARGS...       (times spawn -> exit; expects a non-zero status)
+// With LOADGEN_MARKS=1, rtt and churn also print {"event":"measure_start"} and {"event":"measure_end"} lines
+// when their measured window opens and closes, and wait for a line on stdin after each before going on, so that
+// an orchestrator can sample the server's /proc there while every connection is still open (bench/portable.js
+// does); the result is still the last line.
 'use strict';
 const { spawn } = require('child_process');
 const WebSocket = require('ws');
 
 const OPTS = { perMessageDeflate: false, handshakeTimeout: 10000 };
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
+const MARKS = process.env.LOADGEN_MARKS === '1';
+let acks = 0, ackWaiter = null;
+if (MARKS) {
+  process.stdin.on('data', (d) => {
+    for (const ch of d.toString()) if (ch === '\n') acks++;
+    if (ackWaiter && acks > 0) { acks--; const w = ackWaiter; ackWaiter = null; w(); }
+  });
+}
+// Says where the window is and waits for the orchestrator's line (its sample is taken); nothing without MARKS.
+function mark(event) {
+  if (!MARKS) return Promise.resolve();
+  process.stdout.write(JSON.stringify({ event }) + '\n');
+  return new Promise((resolve) => { if (acks > 0) { acks--; resolve(); } else ackWaiter = resolve; });
+}
 
 function cpuShare(startCpu, startWall) {
   const c = process.cpuUsage(startCpu);
@@ -57,11 +75,13 @@ async function rtt(url, conns, bytes, seconds, warmup, kind) {
     fire();
   }));
   await new Promise(r => setTimeout(r, warmup * 1000));
+  await mark('measure_start');
   const cpu0 = process.cpuUsage(), wall0 = now();
   measuring = true;
   await new Promise(r => setTimeout(r, seconds * 1000));
   measuring = false;
   const wall = now() - wall0, share = cpuShare(cpu0, wall0);
+  await mark('measure_end');
   stop = true;
   await Promise.race([Promise.all(loops), new Promise(r => setTimeout(r, 5000))]);
   sockets.forEach(ws => ws.terminate());
@@ -80,11 +100,13 @@ async function churn(url, concurrent, seconds) {
     ws.once('close', () => { done++; resolve(); });
     ws.once('error', () => { failed++; resolve(); });
   });
+  await mark('measure_start');
   const cpu0 = process.cpuUsage(), wall0 = now();
   const workers = Array.from({ length: concurrent }, async () => { while (!stop) await cycle(); });
   await new Promise(r => setTimeout(r, seconds * 1000));
-  stop = true;
   const wall = now() - wall0, share = cpuShare(cpu0, wall0), cycles = done;
+  await mark('measure_end'); // the workers go on until the sample is taken
+  stop = true;
   await Promise.all(workers);
   return { mode: 'churn', concurrent, per_s: cycles / (wall / 1000), failed, loadgen_cpu: share };
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The process backends side by side: Procsocket's gateway run twice, with -Dprocsocket.processes=native and
+# with =portable (ProcessBuilder, a thread per pipe), beside websocketd, in the same run, same child
+# (/usr/bin/cat), same load generator (bench/loadgen.js). On demand only; never part of the tests, and not
+# part of bench/run.sh (which stays at its ~9 minutes). Measures round trips/s, p50/p99, server CPU and
+# context switches per round trip (1, 10, 100 connections × 32 B and 4 KiB text), churn (connect, one
+# echo, close; 10 concurrent, after the same JIT warm-up as bench/run.sh), and at 1,000 idle connections
+# the server's threads and RSS per connection (children excluded, their memory reported apart).
+# Checks each Procsocket server's start-up line "Process backend : NAME" and stops if it is not the one
+# asked for. Writes bench/out/portable.{json,md} and server logs bench/out/portable-*.log; prints the tables.
+#   bench/portable.sh                                        # about 10 minutes on 2 cores
+#   BENCH_SECONDS=1 BENCH_REPS=1 PORTABLE_IDLE_REPS=1 BENCH_CHURN_WARMUP=2 bench/portable.sh   # smoke run
+#   PORTABLE_BYTES=32 PORTABLE_SECTIONS=rtt bench/portable.sh                                  # one part
+#   node bench/portable.js --report bench/out/portable.json  # re-render the tables from a results file
+# Knobs: see the head of bench/portable.js; docs/BENCHMARKS.md "Portable process backend" explains them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages, only when missing (root, as on the project's machines and CI).
+need=()
+command -v websocketd >/dev/null || need+=(websocketd)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
+command -v setsid >/dev/null || need+=(util-linux)
+[ -x /usr/bin/kill ] || [ -x /bin/kill ] || need+=(procps)
+command -v mvn >/dev/null || need+=(maven)
+if ((${#need[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}"
+fi
+
+# npm ws, locally under bench/ (the load generator).
+if [ ! -f bench/node_modules/ws/package.json ]; then
+  (cd bench && npm ci --no-audit --no-fund --silent)
+fi
+
+# The WAR, rebuilt when any source or the POM is newer.
+if [ ! -f target/procsocket.war ] || [ -n "$(find src pom.xml -newer target/procsocket.war -type f -print -quit)" ]; then
+  mvn -B -q package -DskipTests
+fi
+
+# 1,000 connections: a socket each in the generator and the server, three pipes per program.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+mkdir -p bench/out
+
+# portable.js ends what it started on any exit it sees; this catches the one it cannot (it was killed):
+# the pids it last wrote, each checked to still be one of ours (java, websocketd, node, cat) before it is ended.
+cleanup() {
+  local f=bench/out/portable.pids pid exe
+  [ -f "$f" ] || return 0
+  while read -r pid; do
+    [ -n "$pid" ] && [ -d "/proc/$pid" ] || continue
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null || true)
+    case "$exe" in
+      */java|*/websocketd|*/node|*/nodejs|*/cat) kill -KILL "$pid" 2>/dev/null || true ;;
+    esac
+  done < "$f"
+  rm -f "$f"
+}
+trap cleanup EXIT
+node bench/portable.js
