@@ -107,7 +107,7 @@ final class ClientFrameGuardFilter extends BaseFilter {
 
     private NextAction fail(FilterChainContext ctx, Guarded state, int code, String reason) {
         state.failed = true;
-        CloseAfterWrite.write(ctx, Buffers.wrap(ctx.getMemoryManager(), closeFrame(code, reason)));
+        LingeringClose.write(ctx, Buffers.wrap(ctx.getMemoryManager(), closeFrame(code, reason)), timer, CLOSE_HANDSHAKE_MS);
         return ctx.getStopAction();
     }
 
@@ -166,8 +166,8 @@ final class ClientFrameGuardFilter extends BaseFilter {
             }
             log.access("session", "message stalled: no bytes of it for %d ms (--messagetimeoutms), closing with 1008",
                     messageTimeoutMs);
-            CloseAfterWrite.write(connection, Buffers.wrap(connection.getMemoryManager(),
-                    closeFrame(1008, "message timed out")));
+            LingeringClose.write(connection, Buffers.wrap(connection.getMemoryManager(),
+                    closeFrame(1008, "message timed out")), timer, CLOSE_HANDSHAKE_MS);
         }
 
         synchronized void closeSent() {

@@ -20,12 +20,6 @@ final class CloseAfterWrite extends EmptyCompletionHandler<WriteResult> {
         ctx.write(null, message, new CloseAfterWrite(ctx.getConnection()));
     }
 
-    /** From outside a filter (a timer): through the whole chain, as any other write on the connection. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    static void write(Connection<?> connection, Object message) {
-        ((Connection) connection).write(message, (org.glassfish.grizzly.CompletionHandler) new CloseAfterWrite(connection));
-    }
-
     @Override
     public void completed(WriteResult result) {
         connection.closeSilently();

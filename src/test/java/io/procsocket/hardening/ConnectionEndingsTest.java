@@ -57,6 +57,26 @@ class ConnectionEndingsTest {
         }
     }
 
+    /**
+     * The hazard: closing the socket while the client is still sending the rest of the message that was refused
+     * leaves its bytes unread, so the server's kernel answers with RST, and the client's kernel may throw away the
+     * close frame before the client reads it (a browser then reports 1006). The server lingers instead: output shut
+     * after the close frame, the rest read and dropped until the client closes.
+     */
+    @Test
+    void aClientStillSendingItsTooBigMessageGetsThe1009NotAReset() throws Exception {
+        try (TesterServer server = TesterServer.start("--maxframesize=1024", "cat");
+             RawWebSocket raw = RawWebSocket.open(server.port(), "/", Duration.ofSeconds(10))) {
+            // Far more than loopback's socket buffers hold: most of it is sent after the server has refused it.
+            raw.send(RawWebSocket.TEXT, new byte[16 << 20]);
+            assertEquals(1009, raw.awaitCloseCode());
+            EventSocket other = EventSocket.connect(server.ws("/"));
+            other.send("still served");
+            assertEquals("still served", other.nextText());
+            other.close();
+        }
+    }
+
     @Test
     void aFailedLaunchTellsTheClientTheErrnoButNotTheServersPaths() throws Exception {
         Path scripts = dir.resolve("scripts-" + System.nanoTime());
