@@ -8,9 +8,10 @@
 # the server's threads and RSS per connection (children excluded, their memory reported apart).
 # Checks each Procsocket server's start-up line "Process backend : NAME" and stops if it is not the one
 # asked for. Writes bench/out/portable.{json,md} and server logs bench/out/portable-*.log; prints the tables.
-#   bench/portable.sh                                        # about 10 minutes on 2 cores
+#   bench/portable.sh                                        # about 9 minutes on 2 cores
 #   BENCH_SECONDS=1 BENCH_REPS=1 PORTABLE_IDLE_REPS=1 BENCH_CHURN_WARMUP=2 bench/portable.sh   # smoke run
-#   PORTABLE_BYTES=32 PORTABLE_SECTIONS=rtt bench/portable.sh                                  # one part
+#   PORTABLE_BYTES=32 PORTABLE_SECTIONS=rtt,churn bench/portable.sh                            # a part of it
+#   PORTABLE_SERIES=native,portable bench/portable.sh        # without websocketd
 #   node bench/portable.js --report bench/out/portable.json  # re-render the tables from a results file
 # Knobs: see the head of bench/portable.js; docs/BENCHMARKS.md "Portable process backend" explains them.
 set -euo pipefail
