@@ -275,7 +275,7 @@ public final class Gateway implements AutoCloseable {
             return processes.join();
         } catch (CompletionException e) {
             // Class initialisers fail with a message-less Error (ExceptionInInitializerError) around the reason.
-            throw new IllegalStateException("cannot start child processes: " + reason(e.getCause()), e.getCause());
+            throw new IllegalStateException("cannot start child processes: " + ProcessBackends.reason(e.getCause()), e.getCause());
         }
     }
 
@@ -297,15 +297,6 @@ public final class Gateway implements AutoCloseable {
             GatewayLog.root().info("process", "Process backend             : %s (%s; %s)", choice.backend().name(),
                     choice.reason(), choice.backend().description());
         }
-    }
-
-    private static String reason(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getMessage() != null) {
-                return c.getMessage();
-            }
-        }
-        return String.valueOf(t);
     }
 
     /** For work that may block: sending a close frame, CGI's request body and stderr. */

@@ -80,7 +80,8 @@ public final class ProcessBackends {
         }
     }
 
-    private static String reason(Throwable t) {
+    /** The first message along the causes, its first line: what start-up failing says in its one line. */
+    public static String reason(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c.getMessage() != null) {
                 return c.getMessage().lines().findFirst().orElse("");

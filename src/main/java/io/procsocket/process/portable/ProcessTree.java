@@ -46,7 +46,12 @@ final class ProcessTree {
             for (ProcessHandle h : seen) {
                 // What stayed in the group had the signal already; only what left it gets it again (or, where the
                 // group cannot be read, only the final KILL, which nothing can mind receiving twice).
-                if (h.isAlive() && (outsideGroup(h) || signal == Signal.KILL && groupUnknown(h))) {
+                if (!h.isAlive()) {
+                    continue;
+                }
+                long pgrp = processGroup(h.pid());
+                boolean leftTheGroup = pgrp > 0 && pgrp != leader.pid();
+                if (leftTheGroup || pgrp <= 0 && signal == Signal.KILL) {
                     loose.add(h);
                 }
             }
@@ -64,10 +69,11 @@ final class ProcessTree {
     /** True while anything of the tree is still there. */
     boolean alive() {
         collect();
-        if (platform.groups() && killCommand("0", List.of("-" + leader.pid()))) {
+        if (leader.isAlive() || seen.stream().anyMatch(ProcessHandle::isAlive)) {
             return true;
         }
-        return leader.isAlive() || seen.stream().anyMatch(ProcessHandle::isAlive);
+        // Only the group can still hold something: a member whose parent exited before anyone looked.
+        return platform.groups() && killCommand("0", List.of("-" + leader.pid()));
     }
 
     private void collect() {
@@ -127,16 +133,7 @@ final class ProcessTree {
         }
     }
 
-    /** On Linux /proc says which group a process is in; elsewhere nobody can tell without native code. */
-    private boolean outsideGroup(ProcessHandle h) {
-        long pgrp = processGroup(h.pid());
-        return pgrp > 0 && pgrp != leader.pid();
-    }
-
-    private static boolean groupUnknown(ProcessHandle h) {
-        return processGroup(h.pid()) <= 0;
-    }
-
+    /** On Linux /proc says which group a process is in (-1 where it cannot: elsewhere, or it has gone). */
     private static long processGroup(long pid) {
         try {
             String stat = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")),
