@@ -7,9 +7,9 @@
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
+const { sleep, freePort, waitReady } = require('./lib');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(__dirname, 'out');
@@ -23,17 +23,9 @@ const JAVA_OPTS = (process.env.PROCSOCKET_JAVA_OPTS || '-XX:+UseSerialGC -Xss256
 const WEBSOCKETD = process.env.WEBSOCKETD || 'websocketd';
 const CAT = execFileSync('sh', ['-c', 'command -v cat']).toString().trim();
 
-const sleep = (ms) => new Promise(r => setTimeout(r, ms));
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
 
 function procsocketCmd(port, extra) {
   return ['java', ...JAVA_OPTS, '-jar', WAR, `--port=${port}`, '--address=127.0.0.1', '--loglevel=error', ...extra, CAT];
@@ -53,15 +45,6 @@ function stopAll() { for (const c of servers) { try { c.kill('SIGTERM'); } catch
 process.on('exit', stopAll);
 process.on('SIGINT', () => { stopAll(); process.exit(130); });
 
-async function waitReady(port, ms = 20000) {
-  const t0 = Date.now();
-  for (;;) {
-    const ok = await new Promise(r => { const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
-    if (ok) return;
-    if (Date.now() - t0 > ms) throw new Error('port ' + port + ' not ready');
-    await sleep(20);
-  }
-}
 
 function loadgen(args, onLine) {
   return new Promise((resolve, reject) => {
@@ -111,7 +94,7 @@ async function abCell(label, a, b, args) {
 
 async function idleRss(name, cmd, port, conns) {
   const server = startServer(name + '-idle', cmd);
-  await waitReady(port);
+  await waitReady(port, null, 20000);
   await loadgen(['rtt', `ws://127.0.0.1:${port}/`, '1', '32', '0.5', '0.2', 'text']); // first connection paths loaded
   await sleep(500);
   const before = rssKiB(server.pid);
@@ -162,7 +145,7 @@ async function trainCds(t) {
   const port = await freePort();
   const c = startServer('cds-training', ['java', `-XX:ArchiveClassesAtExit=${t.jsa}`, ...t.flags, '-cp', t.cp,
     'io.procsocket.launcher.Main', `--port=${port}`, '--address=127.0.0.1', '--loglevel=error', CAT]);
-  await waitReady(port);
+  await waitReady(port, null, 20000);
   await loadgen(['rtt', `ws://127.0.0.1:${port}/`, '1', '32', '0.5', '0.2', 'text']);
   await new Promise(r => { c.on('exit', r); c.kill('SIGTERM'); });
 }
@@ -188,7 +171,7 @@ async function main() {
   const wdText = startServer('websocketd-text', websocketdCmd(P.wdText, []));
   const wdBin = startServer('websocketd-binary', websocketdCmd(P.wdBin, ['--binary']));
   const nodeEcho = startServer('node-ws-echo', [process.execPath, path.join(__dirname, 'node-echo.js'), String(P.nodeEcho)]);
-  for (const p of Object.values(P)) await waitReady(p);
+  for (const p of Object.values(P)) await waitReady(p, null, 20000);
 
   const S = (name, child, url) => ({ name, pid: child.pid, url });
   const gwText = [S('procsocket', psText, `ws://127.0.0.1:${P.psText}/`), S('websocketd', wdText, `ws://127.0.0.1:${P.wdText}/`)];

@@ -21,9 +21,9 @@
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
+const { sleep, freePort, waitReady, childrenOf } = require('./lib');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(__dirname, 'out');
@@ -56,7 +56,6 @@ const CFG = {
 const CAT = execFileSync('sh', ['-c', 'command -v cat']).toString().trim();
 process.env.LOADGEN_MARKS = '1'; // loadgen.js says when its measured window opens and closes
 
-const sleep = (ms) => new Promise(r => setTimeout(r, ms));
 const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 const median = (xs) => {
   const s = xs.filter(x => x !== null && x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
@@ -88,18 +87,6 @@ function start(name, cmd, stdio) {
 }
 function killPid(pid, sig) { try { process.kill(pid, sig); } catch (e) { /* gone */ } }
 const exeOf = (pid) => { try { return fs.readlinkSync(`/proc/${pid}/exe`); } catch (e) { return null; } };
-function childrenOf(pid) {
-  const out = [];
-  try {
-    for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
-      try {
-        const c = fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
-        if (c) out.push(...c.split(' ').map(Number));
-      } catch (e) { /* thread ended */ }
-    }
-  } catch (e) { /* gone */ }
-  return out;
-}
 function killLeftPrograms() {
   for (const pid of programs) if (exeOf(pid) === CAT) killPid(pid, 'SIGKILL');
   programs.clear();
@@ -228,23 +215,6 @@ async function measured(what, args, pid) {
 const topNames = (names, n = 6) => Object.entries(names).sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} ×${v}`);
 
 // ---------------------------------------------------------------- servers
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-async function waitReady(port, child, ms = 30000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server on ${port} exited (${child.exitCode ?? child.signalCode})`);
-    const ok = await new Promise(r => { const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
-    if (ok) return;
-    if (Date.now() - t0 > ms) throw new Error('port ' + port + ' not ready');
-    await sleep(20);
-  }
-}
 const BACKEND_LINE = /Process backend\s*:\s*(\S+)\s*\((.*)\)\s*$/m;
 // The server's own start-up line says which backend runs; anything else than the one asked for stops the run.
 async function verifyBackend(logPath, expected) {

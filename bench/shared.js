@@ -18,9 +18,9 @@
 'use strict';
 const { spawn, spawnSync, execFileSync } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
+const { sleep, freePort, waitReady, childrenOf } = require('./lib');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(__dirname, 'out');
@@ -53,7 +53,6 @@ const CFG = {
   websocketd: env.WEBSOCKETD || 'websocketd',
 };
 
-const sleep = (ms) => new Promise(r => setTimeout(r, ms));
 const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 const median = (xs) => { const s = xs.filter(x => x !== null && !Number.isNaN(x)).sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null; };
 
@@ -103,16 +102,6 @@ function statOf(file) {
 const cpuOf = (pid) => { try { return statOf(`/proc/${pid}/stat`).cpu; } catch (e) { return 0; } };
 function rssKiB(pid) {
   try { return +fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]; } catch (e) { return null; }
-}
-function childrenOf(pid) {
-  const out = [];
-  try {
-    for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
-      const c = fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
-      if (c) out.push(...c.split(' ').map(Number));
-    }
-  } catch (e) { /* gone */ }
-  return out;
 }
 // CPU per thread, grouped by name with digits folded (procsocket-worker-3 -> procsocket-worker-#).
 function threadsCpu(pid) {
@@ -169,23 +158,6 @@ function windowStats(a, b, ctx) {
 }
 
 // ---------------------------------------------------------------- servers
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-async function waitReady(port, child, ms = 30000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server on ${port} exited (${child.exitCode ?? child.signalCode})`);
-    const ok = await new Promise(r => { const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
-    if (ok) return;
-    if (Date.now() - t0 > ms) throw new Error('port ' + port + ' not ready');
-    await sleep(50);
-  }
-}
 const procsocketCmd = (port, flags, level = 'error') => ['java', ...CFG.javaOpts, '-jar', WAR, `--port=${port}`, '--address=127.0.0.1',
   `--loglevel=${level}`, '--maxforks=0', ...flags, PRODUCER];
 const websocketdCmd = (port) => [CFG.websocketd, `--port=${port}`, '--address=127.0.0.1', '--loglevel=error', PRODUCER];
