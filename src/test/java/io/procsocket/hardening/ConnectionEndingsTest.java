@@ -77,6 +77,34 @@ class ConnectionEndingsTest {
         }
     }
 
+    /**
+     * The other side of lingering: a client that is refused and then says nothing more, and never closes, does not
+     * hold the connection open. It reads the 1009 and the server's FIN at once, and the server lets go of its side
+     * within its close-handshake bound (5 s), after which the client's writes are refused.
+     */
+    @Test
+    void aRefusedClientThatNeverClosesIsLetGoWithinTheLinger() throws Exception {
+        try (TesterServer server = TesterServer.start("--maxframesize=1024", "cat");
+             RawWebSocket raw = RawWebSocket.open(server.port(), "/", Duration.ofSeconds(10))) {
+            // A masked text frame header announcing 1 MiB, and nothing of its payload.
+            raw.sendRaw(new byte[] {(byte) 0x81, (byte) (0x80 | 127), 0, 0, 0, 0, 0, 0x10, 0, 0, 1, 2, 3, 4});
+            assertEquals(1009, raw.awaitCloseCode());
+            assertTrue(raw.awaitEof(), "the server shut its output after the close frame");
+            Bounded.await("the server closed its side too", Duration.ofSeconds(15), () -> {
+                try {
+                    raw.sendRaw(new byte[64]);
+                    return false;
+                } catch (java.io.IOException e) {
+                    return true;
+                }
+            });
+            EventSocket other = EventSocket.connect(server.ws("/"));
+            other.send("still served");
+            assertEquals("still served", other.nextText());
+            other.close();
+        }
+    }
+
     @Test
     void aFailedLaunchTellsTheClientTheErrnoButNotTheServersPaths() throws Exception {
         Path scripts = dir.resolve("scripts-" + System.nanoTime());
