@@ -1,6 +1,8 @@
 package io.procsocket.codec;
 
+import io.procsocket.message.ServerEvent;
 import io.procsocket.message.StdStreamLine;
+import io.procsocket.message.StreamChunk;
 import io.procsocket.message.StdoutChunk;
 import io.procsocket.message.StdoutLine;
 import jakarta.websocket.EncodeException;
@@ -18,10 +20,12 @@ public final class WireFrames {
     private static final StdoutLineEncoder LINES = new StdoutLineEncoder();
     private static final StdStreamLineEncoder STREAMS = new StdStreamLineEncoder();
     private static final StdoutChunkEncoder CHUNKS = new StdoutChunkEncoder();
+    private static final ServerEventEncoder EVENTS = new ServerEventEncoder();
+    private static final StreamChunkEncoder STREAM_CHUNKS = new StreamChunkEncoder();
 
     private WireFrames() { }
 
-    /** A StdoutLine, StdStreamLine or StdoutChunk as one frame. */
+    /** A StdoutLine, StdStreamLine, StdoutChunk, or procsocket.v1's ServerEvent or StreamChunk, as one frame. */
     public static byte[] of(Object message) throws EncodeException {
         if (message instanceof StdoutLine l) {
             return frame(TEXT, ByteBuffer.wrap(LINES.encode(l).getBytes(StandardCharsets.UTF_8)));
@@ -31,6 +35,12 @@ public final class WireFrames {
         }
         if (message instanceof StdoutChunk c) {
             return frame(BINARY, CHUNKS.encode(c));
+        }
+        if (message instanceof ServerEvent e) {
+            return frame(TEXT, ByteBuffer.wrap(EVENTS.encode(e).getBytes(StandardCharsets.UTF_8)));
+        }
+        if (message instanceof StreamChunk c) {
+            return frame(BINARY, STREAM_CHUNKS.encode(c));
         }
         throw new IllegalArgumentException("not an output message: " + message.getClass().getName());
     }

@@ -21,6 +21,8 @@ public abstract class ChildProcess {
     private final long pid;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final AtomicBoolean terminating = new AtomicBoolean();
+    /** The signal that ended the direct child, 0 if it exited (or is running); set before {@link #exit} completes. */
+    private volatile int exitSignal;
 
     protected ChildProcess(long pid) {
         this.pid = pid;
@@ -88,7 +90,39 @@ public abstract class ChildProcess {
 
     /** The backend reports the direct child's exit status: the code, or 128 + the signal that ended it. */
     protected final void exited(int status) {
+        exited(status, 0);
+    }
+
+    /** As {@link #exited(int)}, with the Linux number of the signal that ended it (0 if it exited by itself). */
+    protected final void exited(int status, int signal) {
+        exitSignal = signal;
         exit.complete(status);
+    }
+
+    /**
+     * The Linux number of the signal that ended the direct child, 0 if it exited with a code (or still runs). The
+     * portable backend cannot tell exit(130) from death by SIGINT (the JDK reports both as 130) and takes a status
+     * over 128 on Unix for a signal.
+     */
+    public final int exitSignal() {
+        return exitSignal;
+    }
+
+    /**
+     * Sends {@code signal} to the program's whole tree, off the caller's thread (a client's request). False, and
+     * nothing sent, when the platform has no such signal (Windows has only TERM and KILL, both a forced end).
+     */
+    public final boolean signal(Signal signal) {
+        if (!canSend(signal)) {
+            return false;
+        }
+        signaller().execute(() -> signalTree(signal));
+        return true;
+    }
+
+    /** Whether {@link #signal} can deliver {@code signal} here. */
+    protected boolean canSend(Signal signal) {
+        return true;
     }
 
     public final boolean isAlive() {

@@ -2,7 +2,9 @@ package io.procsocket.process;
 
 import io.procsocket.config.Config;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.message.ServerEvent;
 import io.procsocket.message.StdStreamLine;
+import io.procsocket.message.StreamChunk;
 import io.procsocket.message.StdoutChunk;
 import io.procsocket.message.StdoutLine;
 import java.io.IOException;
@@ -108,16 +110,26 @@ public final class OutputFramer {
         if (message instanceof StdoutChunk c) {
             return c.bytes().remaining();
         }
+        if (message instanceof StreamChunk c) {
+            return 1 + c.bytes().remaining();
+        }
+        if (message instanceof ServerEvent e) {
+            // {"type":"stdout","seq":N,"data":""} around the text; the other events are small.
+            return e instanceof ServerEvent.Output o ? 32 + textBytes(o.data()) : 64;
+        }
         // {"stream":"stderr","data":""} around the text.
         String text = message instanceof StdoutLine l ? l.text() : ((StdStreamLine) message).data();
-        int frame = message instanceof StdoutLine ? 0 : 32;
-        // One to three bytes a char; the exact count would cost a second pass over every line.
+        return (message instanceof StdoutLine ? 0 : 32) + textBytes(text);
+    }
+
+    /** One to three bytes a char; the exact count would cost a second pass over every line. */
+    private static int textBytes(String text) {
         int n = text.length();
         for (int i = 0; i < n; i++) {
             if (text.charAt(i) >= 0x80) {
-                return frame + 3 * n;
+                return 3 * n;
             }
         }
-        return frame + n;
+        return n;
     }
 }

@@ -213,7 +213,7 @@ final class NativeChild extends ChildProcess {
             exited(-1);
             return;
         }
-        exited(exitValue(status[0]));
+        exited(exitValue(status[0]), status[0] & 0x7f);
     }
 
     /** True from the spawn until {@link #reap} has waited for it: a child that is ours to reap, not an orphan. */

@@ -22,6 +22,7 @@ final class PortableChild extends ChildProcess {
     private final ProcessTree tree;
     private final Executor signaller;
     private final StdinBacklog backlog;
+    private final Platform platform;
     private volatile OutputPump stdoutPump;
     private volatile OutputPump stderrPump;
 
@@ -29,11 +30,12 @@ final class PortableChild extends ChildProcess {
         super(process.pid());
         this.process = process;
         this.backlog = backlog;
+        this.platform = platform;
         this.signaller = signaller;
         this.stdin = new StdinWriter(process.getOutputStream(), backlog, "procsocket-stdin-" + process.pid());
         this.tree = new ProcessTree(process.toHandle(), platform);
-        // The JDK reports a death by signal as 128 + the signal, as the native backend does.
-        process.onExit().thenAccept(p -> exited(p.exitValue()));
+        // The JDK reports a death by signal as 128 + the signal, as the native backend does, and exit(130) the same.
+        process.onExit().thenAccept(p -> exited(p.exitValue(), platform.windows() ? 0 : signalOf(p.exitValue())));
     }
 
     @Override
@@ -109,5 +111,16 @@ final class PortableChild extends ChildProcess {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing a child's output: " + e.getMessage());
         }
+    }
+
+    /** Windows has no signals: TERM and KILL both end the process, and nothing else can be sent. */
+    @Override
+    protected boolean canSend(Signal signal) {
+        return !platform.windows() || signal == Signal.TERM || signal == Signal.KILL;
+    }
+
+    /** A JDK exit value over 128 read as death by that signal (the JDK reports exit(130) the same way). */
+    static int signalOf(int exitValue) {
+        return exitValue > 128 && exitValue < 128 + 65 ? exitValue - 128 : 0;
     }
 }

@@ -94,16 +94,15 @@ final class ProcessTree {
         }
         // Not a switch on the enum: that would be one more class to load, and in a container the kill path may run
         // after our class loader has been closed (see PortableBackend#prepareForShutdown).
-        if (signal == Signal.INT) {
-            // The JDK cannot send SIGINT; Windows has none at all (TERM follows).
-            if (!platform.windows() && platform.kill() != null) {
-                killCommand("INT", targets.stream().map(h -> Long.toString(h.pid())).toList());
-            }
-        } else if (signal == Signal.TERM) {
+        if (signal == Signal.TERM) {
             // SIGTERM on Unix; on Windows TerminateProcess, as forcible as KILL.
             targets.forEach(ProcessHandle::destroy);
-        } else {
+        } else if (signal == Signal.KILL) {
             targets.forEach(ProcessHandle::destroyForcibly);
+        } else if (!platform.windows() && platform.kill() != null) {
+            // The JDK can send only TERM and KILL; Windows has no other signal at all (TERM follows INT in the kill
+            // sequence, and a client's other signals are refused before they get here).
+            killCommand(signal.name(), targets.stream().map(h -> Long.toString(h.pid())).toList());
         }
     }
 
