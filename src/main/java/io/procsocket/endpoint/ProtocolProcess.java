@@ -140,7 +140,8 @@ final class ProtocolProcess {
         if (!stdinClosed.compareAndSet(false, true)) {
             return false;
         }
-        child.closeStdin();
+        // After what the client sent before it, even if some of that still waits for the program to read it.
+        child.endStdin();
         return true;
     }
 
