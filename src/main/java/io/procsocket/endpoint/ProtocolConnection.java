@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One procsocket.v1 session: its requests carried out on the program it is attached to ({@link ProtocolProcess}),
@@ -33,6 +34,11 @@ final class ProtocolConnection implements ClientSession {
     /** As in line mode (see ProcessConnection): how long a stdin write may wait before the client is pinged. */
     private static final long STDIN_PROBE_MS = 1000;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /**
+     * Most error messages waiting to be sent at once. Every bad request is answered, so a client that sends them
+     * without reading the answers would grow the send queue without end: past this many it is closed with 1008.
+     */
+    static final int MAX_UNSENT_ERRORS = 64;
 
     private final Gateway gateway;
     private final Session session;
@@ -42,6 +48,7 @@ final class ProtocolConnection implements ClientSession {
     private final String id;
     private final AtomicBoolean gone = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicInteger unsentErrors = new AtomicInteger();
     private final Object decision = new Object();
     /** Guarded by {@link #decision}: whether the session has started a program, resumed one, or ended first. */
     private boolean decided;
@@ -97,6 +104,10 @@ final class ProtocolConnection implements ClientSession {
 
     /** A request, on the container's thread that read it. */
     private void request(ClientRequest request) {
+        if (gone.get()) {
+            // Displaced by a resume (or closing): the program is no longer this connection's to write to.
+            return;
+        }
         ProtocolProcess p = process;
         if (p == null) {
             if (decide(request) && request instanceof ClientRequest.Resume) {
@@ -218,7 +229,16 @@ final class ProtocolConnection implements ClientSession {
     }
 
     private void error(String message) {
-        sends.send(new ServerEvent.Error(message), null);
+        if (unsentErrors.incrementAndGet() > MAX_UNSENT_ERRORS) {
+            if (unsentErrors.getAndSet(Integer.MIN_VALUE / 2) > 0) {
+                log.access("session", "more than %d error messages unread: the client sends bad requests without "
+                        + "reading the answers, closing it", MAX_UNSENT_ERRORS);
+                closeOffThread(new CloseReason(CloseCodes.VIOLATED_POLICY, "too many bad requests"));
+                clientClosed(new CloseReason(CloseCodes.VIOLATED_POLICY, "too many bad requests"));
+            }
+            return;
+        }
+        sends.send(new ServerEvent.Error(message), unsentErrors::decrementAndGet);
     }
 
     private void heard() {

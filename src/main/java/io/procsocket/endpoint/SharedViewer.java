@@ -121,8 +121,11 @@ final class SharedViewer implements ClientSession, Member {
                 : request instanceof ClientRequest.Eof ? "eof is not possible on a shared program"
                 : request instanceof ClientRequest.SignalRequest ? "signals cannot be sent to a shared program"
                 : "a shared program cannot be resumed: connect again to watch it";
-        sends.enqueue(Frame.of(new ServerEvent.Error(problem)), Long.MAX_VALUE);
-        sends.flush();
+        // Bounded as output is: a client that sends bad requests without reading the answers falls behind.
+        if (!sends.enqueue(Frame.of(new ServerEvent.Error(problem)), limit)) {
+            behind = true;
+        }
+        flush();
     }
 
     @Override

@@ -33,10 +33,23 @@ final class ContainerPeer implements WebSocket.Listener {
     private WebSocket socket;
 
     static ContainerPeer connect(URI uri) throws Exception {
+        return connect(uri, null);
+    }
+
+    /** Offering {@code subprotocol} (null: none) in the handshake. */
+    static ContainerPeer connect(URI uri, String subprotocol) throws Exception {
         ContainerPeer peer = new ContainerPeer();
-        peer.socket = CLIENT.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(uri, peer)
-                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(WAIT);
+        if (subprotocol != null) {
+            builder.subprotocols(subprotocol);
+        }
+        peer.socket = builder.buildAsync(uri, peer).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return peer;
+    }
+
+    /** The subprotocol the server chose; "" for none. */
+    String subprotocol() {
+        return socket.getSubprotocol();
     }
 
     @Override

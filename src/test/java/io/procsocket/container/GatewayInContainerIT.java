@@ -158,6 +158,14 @@ class GatewayInContainerIT {
             ws.close();
             assertEquals(1000, ws.awaitClose().code());
 
+            // procsocket.v1 with --binary: stdin after a 0 byte, stdout back after a 1.
+            ContainerPeer typed = ContainerPeer.connect(ContainerDeployments.ws(BINARY, "/"), "procsocket.v1");
+            assertTrue(typed.nextText().startsWith("{\"type\":\"start\""));
+            typed.send(new byte[] {0, 7, (byte) 0xFF, 0});
+            assertArrayEquals(new byte[] {1, 7, (byte) 0xFF, 0}, typed.nextBinary());
+            typed.close();
+            assertEquals(1000, typed.awaitClose().code());
+
             // Without --echoendpoint the echo endpoint is not there, however the path is spelled.
             assertEquals(404, RawHandshake.get(ContainerDeployments.http(BINARY, "/.procsocket/echo")).status());
             assertEquals(404, RawHandshake.get(ContainerDeployments.http(BINARY, "/%2Eprocsocket/echo")).status());
@@ -186,6 +194,34 @@ class GatewayInContainerIT {
             assertTrue(env.contains("SERVER_PORT=" + port), () -> "SERVER_PORT: " + env);
             assertTrue(env.stream().noneMatch(l -> l.startsWith("CATALINA_") || l.startsWith("JAVA_HOME=")),
                     () -> "the container's own environment leaked: " + env);
+        });
+    }
+
+    @Test
+    void procsocketV1IsNegotiatedAndTypedUnderTheContainer() throws Exception {
+        deployedWhile(PROCSOCKET, () -> {
+            ContainerPeer failing = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/fail"), "procsocket.v1");
+            assertEquals("procsocket.v1", failing.subprotocol());
+            String start = failing.nextText();
+            assertTrue(start.startsWith("{\"type\":\"start\",\"pid\":"), start);
+            assertEquals("{\"type\":\"stdout\",\"seq\":1,\"data\":\"failing\"}", failing.nextText());
+            assertEquals("{\"type\":\"exit\",\"code\":3}", failing.nextText());
+            assertEquals(new ContainerPeer.Close(1011, "exit status 3"), failing.awaitClose());
+
+            ContainerPeer cat = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/cat"), "procsocket.v1");
+            cat.nextText();
+            cat.send("{\"type\":\"stdin\",\"data\":\"no newline added\"}");
+            cat.send("{\"type\":\"bogus\"}");
+            assertEquals("{\"type\":\"error\",\"message\":\"unknown type \\\"bogus\\\"\"}", cat.nextText());
+            cat.send("{\"type\":\"eof\"}");
+            assertEquals("{\"type\":\"stdout\",\"seq\":1,\"data\":\"no newline added\"}", cat.nextText());
+            assertEquals("{\"type\":\"exit\",\"code\":0}", cat.nextText());
+            assertEquals(new ContainerPeer.Close(1000, "exit status 0"), cat.awaitClose());
+
+            // A client offering nothing still gets websocketd's lines.
+            ContainerPeer plain = ContainerPeer.connect(ContainerDeployments.ws(PROCSOCKET, "/done"));
+            assertEquals("", plain.subprotocol());
+            assertEquals("done", plain.nextText());
         });
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.procsocket.gateway.Procs;
 import io.procsocket.testing.EventSocket;
 import io.procsocket.testing.RawWebSocket;
 import io.procsocket.testing.TesterLog;
@@ -151,7 +152,8 @@ class ResumeTest {
 
     @Test
     void programIsEndedWhenNobodyResumesWithinTheTimeAndItsTokenDiesWithIt() throws Exception {
-        try (TesterServer server = TesterServer.start("--resume=300", "sleep", "60")) {
+        try (TesterLog log = TesterLog.capture();
+             TesterServer server = TesterServer.start("--resume=1000", "sleep", "60")) {
             String token;
             long pid;
             try (RawWebSocket a = rawClient(server, TesterProtocol.stdin(""))) {
@@ -160,10 +162,11 @@ class ResumeTest {
                 pid = (Long) start.get("pid");
                 a.abort();
             }
-            ProcessHandle program = ProcessHandle.of(pid).orElseThrow();
-            assertTrue(program.onExit().toCompletableFuture().completeOnTimeout(null, 5, TimeUnit.SECONDS).join() != null
-                    || !program.isAlive(), "the program ended after --resume with no client");
-            assertFalse(program.isAlive());
+            log.await(l -> l.contains("kept 1000 ms"), WAIT);
+            assertTrue(Procs.running(pid), "kept running for a client to come back");
+            // Then ended (and reaped) once --resume passed with no client: the kill sequence, then gone.
+            Procs.awaitGone(pid, Duration.ofSeconds(6));
+            log.await(l -> l.contains("no client resumed within 1000 ms"), WAIT);
             try (EventSocket late = TesterProtocol.connect(server.ws("/"))) {
                 late.send(TesterProtocol.resume(token, 0));
                 assertEquals("error", next(late).get("type"));
