@@ -81,7 +81,8 @@ final class PlainHttpHandler extends HttpHandler {
         }
         if (console) {
             log.access("http", "DEVCONSOLE");
-            byte[] page = ConsolePage.render(request.isSecure(), host, uri + (query == null ? "" : "?" + query));
+            byte[] page = ConsolePage.render(request.isSecure(), host, uri + (query == null ? "" : "?" + query),
+                    "");
             response.setStatus(200);
             response.setContentType("text/html; charset=utf-8");
             for (Config.Header h : ConsolePage.HEADERS) {

@@ -137,7 +137,7 @@ final class UpgradeFilter extends HttpFilter {
         }
         String host = request.getHeader("Host");
         byte[] page = ConsolePage.render(request.isSecure(), host == null ? "" : host,
-                request.getRequestURI() + (query == null ? "" : "?" + query));
+                request.getRequestURI() + (query == null ? "" : "?" + query), request.getContextPath());
         response.setContentLength(page.length);
         response.getOutputStream().write(page);
     }

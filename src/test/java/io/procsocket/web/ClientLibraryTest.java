@@ -34,11 +34,13 @@ class ClientLibraryTest {
     }
 
     @Test
-    void servedBeforeTheConsolesCatchAll() throws Exception {
+    void servedBeforeTheConsolesCatchAllAndTheConsoleKnowsWhere() throws Exception {
         try (TesterServer server = TesterServer.start("--devconsole", "cat")) {
             HttpResponse<String> library = send(server, "GET", ClientLibrary.PATH, null);
             assertEquals(200, library.statusCode());
             assertEquals("text/javascript; charset=utf-8", library.headers().firstValue("Content-Type").orElse(null));
+            HttpResponse<String> console = send(server, "GET", "/anything", null);
+            assertTrue(console.body().contains("data-library=\"/.procsocket/procsocket.js\""), "the console's import URL");
             // Percent-encoded, the path is the library's all the same (as for every other reserved path).
             assertEquals(200, send(server, "GET", "/%2Eprocsocket/procsocket.js", null).statusCode());
         }
