@@ -1,6 +1,7 @@
 package io.procsocket.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -47,7 +48,10 @@ public final class ClientRequestDecoder implements Decoder.Text<ClientRequest> {
             }
             return f.request();
         } catch (JsonProcessingException e) {
-            return invalid("malformed JSON at column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            // A limit (nesting depth, number or string length) is reported with no location.
+            JsonLocation at = e.getLocation();
+            return invalid("malformed JSON" + (at == null ? "" : " at column " + at.getColumnNr()) + ": "
+                    + e.getOriginalMessage());
         } catch (IOException e) {
             return invalid("malformed JSON");
         }

@@ -50,7 +50,6 @@ public final class ServerEventEncoder implements Encoder.Text<ServerEvent> {
             g.writeStringField("type", "missed");
             g.writeNumberField("from", m.from());
             g.writeNumberField("to", m.to());
-            g.writeNumberField("bytes", m.bytes());
         } else if (event instanceof ServerEvent.Error e) {
             g.writeStringField("type", "error");
             g.writeStringField("message", e.message());

@@ -33,7 +33,7 @@ public final class CommandLine {
         for (String f : List.of("port", "passenv", "closems", "maxforks", "maxframesize", "loglevel", "origin",
                 "sslcert", "sslkey", "sslca", "redirport", "dir", "staticdir", "cgidir", "pingms", "unixsocket",
                 "headertimeoutms", "messagetimeoutms", "shared-input", "shared-linger", "shared-replay", "shared-queue",
-                "maxclients", "shared-bus")) {
+                "maxclients", "shared-bus", "protocol", "resume", "resume-buffer")) {
             FLAGS.put(f, Kind.VALUE);
         }
         for (String f : List.of("address", "header", "header-ws", "header-http")) {
@@ -197,7 +197,7 @@ public final class CommandLine {
         return new Config(port, addresses, command, scriptDir, binary, passEnv, closeMs, maxForks, maxFrame, level,
                 devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
                 isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs,
-                unixSocket, listenTcp, commandName, shared(values));
+                unixSocket, listenTcp, commandName, shared(values), protocol(values));
     }
 
     /** --shared and the options that only mean something with it (each refused without it). */
@@ -224,6 +224,23 @@ public final class CommandLine {
                 ? Validators.nonNegativeInt("maxclients", values.get("maxclients")) : 0;
         String bus = values.containsKey("shared-bus") ? Validators.redisUrl(values.get("shared-bus")) : null;
         return new Config.Shared(true, input, linger, isTrue(values, "shared-always"), replay, queue, maxClients, bus);
+    }
+
+    /** --protocol, --resume and --resume-buffer (which needs --resume); resuming is for a connection's own program. */
+    private static Config.Protocol protocol(Map<String, String> values) throws UsageException {
+        boolean required = values.containsKey("protocol") && Validators.protocolMode(values.get("protocol"));
+        long resumeMs = values.containsKey("resume") ? Validators.positiveInt("resume", values.get("resume")) : 0;
+        if (resumeMs == 0 && values.containsKey("resume-buffer")) {
+            throw new UsageException("--resume-buffer needs --resume");
+        }
+        if (resumeMs > 0 && isTrue(values, "shared")) {
+            throw new UsageException("--resume cannot be used with --shared: a shared program outlives its clients "
+                    + "already (see --shared-linger)");
+        }
+        int buffer = values.containsKey("resume-buffer")
+                ? Validators.positiveInt("resume-buffer", values.get("resume-buffer"))
+                : Config.Protocol.DEFAULT_RESUME_BUFFER;
+        return new Config.Protocol(required, resumeMs, buffer);
     }
 
     /** websocketd's rules: --ssl needs both --sslcert and --sslkey; no --ssl* file without --ssl. */

@@ -41,6 +41,7 @@ import java.util.List;
  *                      has a slash, else the PATH entry it was found in; "" without a command
  * @param shared        --shared and its options: one process per route for every connection, or
  *                      {@link Shared#OFF}
+ * @param protocol      --protocol, --resume and --resume-buffer: the procsocket.v1 typed protocol
  */
 public record Config(
         int port,
@@ -69,7 +70,8 @@ public record Config(
         Path unixSocket,
         boolean listenTcp,
         String commandName,
-        Shared shared) {
+        Shared shared,
+        Protocol protocol) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;
@@ -160,6 +162,23 @@ public record Config(
                          int queueBytes, int maxClients, String bus) {
         public static final int DEFAULT_QUEUE_BYTES = 1 << 20;
         public static final Shared OFF = new Shared(false, SharedInput.ALL, 0, false, 0, DEFAULT_QUEUE_BYTES, 0, null);
+    }
+
+    /**
+     * The procsocket.v1 protocol, which a client asks for as a WebSocket subprotocol.
+     *
+     * @param required     --protocol=required: a handshake that does not offer it is refused (400)
+     * @param resumeMs     --resume: how long a program outlives a procsocket.v1 client that dropped, waiting for it to
+     *                     resume; 0 = off
+     * @param resumeBuffer --resume-buffer: most bytes of output kept for a client that may resume
+     */
+    public record Protocol(boolean required, long resumeMs, int resumeBuffer) {
+        public static final int DEFAULT_RESUME_BUFFER = 1 << 20;
+        public static final Protocol OFFERED = new Protocol(false, 0, DEFAULT_RESUME_BUFFER);
+
+        public boolean resume() {
+            return resumeMs > 0;
+        }
     }
 
     public Config {

@@ -35,6 +35,18 @@ public final class Validators {
         return n;
     }
 
+    /** --protocol: offered (the default: procsocket.v1 for clients that ask) or required; true for required. */
+    public static boolean protocolMode(String value) throws UsageException {
+        switch (value) {
+            case "offered":
+                return false;
+            case "required":
+                return true;
+            default:
+                throw new UsageException("--protocol must be offered or required, got " + value);
+        }
+    }
+
     public static Config.SharedInput sharedInput(String value) throws UsageException {
         switch (value) {
             case "all":

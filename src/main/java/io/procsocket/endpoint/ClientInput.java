@@ -77,12 +77,20 @@ final class ClientInput {
      * split over several frames: a single frame up to its frame buffer would be delivered whole.
      */
     private boolean overLimit(int messageBytes) {
+        if (!overLimit(session, config, log, messageBytes)) {
+            return false;
+        }
+        tooBig.run();
+        return true;
+    }
+
+    /** As above, for any message of the session: true (and the session closed with 1009) when it is too big. */
+    static boolean overLimit(Session session, Config config, GatewayLog log, long messageBytes) {
         if (config.maxFrameSize() == 0 || messageBytes <= config.maxFrameSize()) {
             return false;
         }
         log.access("session", "message of %d bytes over --maxframesize %d", messageBytes, config.maxFrameSize());
         GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big"));
-        tooBig.run();
         return true;
     }
 

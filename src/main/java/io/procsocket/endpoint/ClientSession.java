@@ -7,4 +7,9 @@ interface ClientSession {
 
     /** The client closed, vanished or failed. Idempotent. */
     void clientGone();
+
+    /** The client closed with {@code reason}, or (null) vanished or failed. Idempotent. */
+    default void clientClosed(jakarta.websocket.CloseReason reason) {
+        clientGone();
+    }
 }

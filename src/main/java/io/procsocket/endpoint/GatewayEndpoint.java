@@ -4,6 +4,8 @@ import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.PendingConnections;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.protocol.ResumeTokens;
+import io.procsocket.protocol.Subprotocol;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -16,10 +18,12 @@ public final class GatewayEndpoint extends Endpoint {
     private static final System.Logger LOG = System.getLogger(GatewayEndpoint.class.getName());
 
     private final Gateway gateway;
+    private final ResumeTokens<ProtocolProcess> tokens;
     private ClientSession connection;
 
-    GatewayEndpoint(Gateway gateway) {
+    GatewayEndpoint(Gateway gateway, ResumeTokens<ProtocolProcess> tokens) {
         this.gateway = gateway;
+        this.tokens = tokens;
     }
 
     @Override
@@ -29,15 +33,20 @@ public final class GatewayEndpoint extends Endpoint {
             closeQuietly(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "unknown connection ticket"));
             return;
         }
-        connection = pending.shared() != null ? new SharedViewer(gateway, session, pending)
-                : new ProcessConnection(gateway, session, pending);
+        boolean typed = Subprotocol.V1.equals(session.getNegotiatedSubprotocol());
+        if (pending.shared() != null) {
+            connection = new SharedViewer(gateway, session, pending, typed);
+        } else {
+            connection = typed ? new ProtocolConnection(gateway, session, pending, tokens)
+                    : new ProcessConnection(gateway, session, pending);
+        }
         connection.start();
     }
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
         if (connection != null) {
-            connection.clientGone();
+            connection.clientClosed(closeReason);
         }
     }
 
@@ -48,7 +57,7 @@ public final class GatewayEndpoint extends Endpoint {
         // close frame and its socket is released, not just a program that stops answering.
         closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "server error"));
         if (connection != null) {
-            connection.clientGone();
+            connection.clientClosed(null);
         }
     }
 

@@ -1,12 +1,18 @@
 package io.procsocket.endpoint;
 
+import io.procsocket.codec.BinaryRequestDecoder;
+import io.procsocket.codec.ClientRequestDecoder;
+import io.procsocket.codec.ServerEventEncoder;
 import io.procsocket.codec.StdinChunkDecoder;
+import io.procsocket.codec.StreamChunkEncoder;
 import io.procsocket.codec.StdinLineDecoder;
 import io.procsocket.codec.StdoutChunkEncoder;
 import io.procsocket.codec.StdStreamLineEncoder;
 import io.procsocket.codec.StdoutLineEncoder;
 import io.procsocket.config.Config;
 import io.procsocket.gateway.Gateway;
+import io.procsocket.protocol.ResumeTokens;
+import io.procsocket.protocol.Subprotocol;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -33,13 +39,18 @@ public final class GatewayEndpoints {
     }
 
     public static ServerEndpointConfig config(Gateway gateway) {
+        // One gateway's programs a procsocket.v1 client may resume: the tokens live as long as its endpoint.
+        ResumeTokens<ProtocolProcess> tokens = new ResumeTokens<>();
         return ServerEndpointConfig.Builder.create(GatewayEndpoint.class, PATH_TEMPLATE)
-                .encoders(List.of(StdoutLineEncoder.class, StdoutChunkEncoder.class, StdStreamLineEncoder.class))
-                .decoders(List.of(StdinLineDecoder.class, StdinChunkDecoder.class))
+                .subprotocols(List.of(Subprotocol.V1))
+                .encoders(List.of(StdoutLineEncoder.class, StdoutChunkEncoder.class, StdStreamLineEncoder.class,
+                        ServerEventEncoder.class, StreamChunkEncoder.class))
+                .decoders(List.of(StdinLineDecoder.class, StdinChunkDecoder.class, ClientRequestDecoder.class,
+                        BinaryRequestDecoder.class))
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
-                        return endpointClass.cast(new GatewayEndpoint(gateway));
+                        return endpointClass.cast(new GatewayEndpoint(gateway, tokens));
                     }
 
                     @Override

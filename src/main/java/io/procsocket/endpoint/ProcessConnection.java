@@ -5,9 +5,7 @@ import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.PendingConnections;
 import io.procsocket.log.GatewayLog;
-import io.procsocket.process.CgiEnvironment;
 import io.procsocket.process.ChildProcess;
-import io.procsocket.process.LaunchFailure;
 import io.procsocket.process.OutputFramer;
 import io.procsocket.process.OutputWatch;
 import jakarta.websocket.CloseReason;
@@ -16,7 +14,6 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,23 +78,13 @@ final class ProcessConnection implements ClientSession {
         log.access("session", "CONNECT");
         ClientInput.limit(session, config);
 
-        Map<String, String> env = CgiEnvironment.build(request, pending.route(), config, id,
-                CgiEnvironment.remoteHost(request.remoteAddr(), config.reverseLookup()));
-        for (String name : CgiEnvironment.dropUnpassable(env)) {
-            log.error("process", "%s not passed to the program: over Linux's 128 KiB for one variable", name);
-        }
         try {
-            child = gateway.processes().launch(pending.route().command(), env, pending.stdin());
+            child = ProgramStart.launch(gateway, pending, id, log);
         } catch (IOException | RuntimeException e) {
-            log.error("process", "Could not launch process %s (%s)", String.join(" ", pending.route().command()),
-                    e.getMessage());
-            // The client learns the errno, not the server's paths: those are for the log above.
-            GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION,
-                    e instanceof LaunchFailure f ? "launch failed: " + f.errnoName() : "launch failed"));
+            GatewayEndpoint.closeQuietly(session, ProgramStart.failed(e, pending, log));
             finish();
             return;
         }
-        gateway.track(child);
         log = log.with("pid", Long.toString(child.pid()));
         log.debug("process", "Process started");
 

@@ -33,15 +33,29 @@ final class SendQueue {
 
     /** Queues {@code message} (null: none, only the action) and runs {@code afterward} once it has gone. */
     void send(Object message, Runnable afterward) {
-        boolean start;
+        enqueue(message, afterward);
+        flush();
+    }
+
+    /**
+     * As {@link #send}, but only queues: for a caller holding a lock of its own, whose order the queue must keep
+     * (procsocket.v1 numbers output under its program's lock). It calls {@link #flush} once the lock is let go.
+     */
+    void enqueue(Object message, Runnable afterward) {
         synchronized (queue) {
             queue.add(new Entry(message, afterward));
-            start = !draining;
+        }
+    }
+
+    /** Sends what is queued, unless a send is already under way (its completion carries on). */
+    void flush() {
+        synchronized (queue) {
+            if (draining || queue.isEmpty()) {
+                return;
+            }
             draining = true;
         }
-        if (start) {
-            drain();
-        }
+        drain();
     }
 
     /**

@@ -6,6 +6,12 @@ import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.PendingConnections;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.message.ClientRequest;
+import io.procsocket.message.ServerEvent;
+import io.procsocket.message.StdStreamLine;
+import io.procsocket.message.StdoutChunk;
+import io.procsocket.message.StdoutLine;
+import io.procsocket.message.StreamChunk;
 import io.procsocket.shared.Frame;
 import io.procsocket.shared.Member;
 import io.procsocket.shared.SharedProcess;
@@ -43,8 +49,13 @@ final class SharedViewer implements ClientSession, Member {
     private final FrameWriter frames;
     private FrameQueue sends;
     private volatile Heartbeat heartbeat;
+    /** procsocket.v1: the program's output as typed messages, numbered for this client. */
+    private final boolean typed;
+    /** The last seq this client was given; under the audience's lock, as {@link #enqueue} is. */
+    private long seq;
 
-    SharedViewer(Gateway gateway, Session session, PendingConnections.Pending pending) {
+    SharedViewer(Gateway gateway, Session session, PendingConnections.Pending pending, boolean typed) {
+        this.typed = typed;
         this.gateway = gateway;
         this.session = session;
         this.process = pending.shared();
@@ -61,9 +72,17 @@ final class SharedViewer implements ClientSession, Member {
         log.access("session", "CONNECT");
         ClientInput.limit(session, config);
         sends = new FrameQueue(session.getAsyncRemote(), frames, this::sendFailed, sent);
+        if (typed) {
+            // First, before the replay join queues. The program may not run yet, or run on another instance: no pid.
+            sends.enqueue(Frame.of(new ServerEvent.Start(0, id, null)), Long.MAX_VALUE);
+        }
         // Joined before its messages are read: a client sees the answer to its own first message.
         process.join(this);
-        new ClientInput(session, config, log, this::heard, this::input, this::clientGone).attach();
+        if (typed) {
+            new ProtocolInput(session, config, log, this::heard, this::request, this::clientGone).attach();
+        } else {
+            new ClientInput(session, config, log, this::heard, this::input, this::clientGone).attach();
+        }
         if (config.pingMs() > 0) {
             try {
                 heartbeat = new Heartbeat(session, config.pingMs(), gateway.timer(), this::peerSilent);
@@ -92,6 +111,20 @@ final class SharedViewer implements ClientSession, Member {
         }
     }
 
+    /** procsocket.v1: stdin goes to the shared program; nobody may close its stdin, signal it, or resume it alone. */
+    private void request(ClientRequest request) {
+        if (request instanceof ClientRequest.Stdin s) {
+            input(s.data(), 0, s.data().length);
+            return;
+        }
+        String problem = request instanceof ClientRequest.Invalid i ? i.reason()
+                : request instanceof ClientRequest.Eof ? "eof is not possible on a shared program"
+                : request instanceof ClientRequest.SignalRequest ? "signals cannot be sent to a shared program"
+                : "a shared program cannot be resumed: connect again to watch it";
+        sends.enqueue(Frame.of(new ServerEvent.Error(problem)), Long.MAX_VALUE);
+        sends.flush();
+    }
+
     @Override
     public void inputRefused() {
         log.access("session", "the shared program is not reading its input: more than %d bytes wait, "
@@ -106,9 +139,23 @@ final class SharedViewer implements ClientSession, Member {
         if (behind || left.get()) {
             return;
         }
-        if (!sends.enqueue(frame, limit)) {
+        if (!sends.enqueue(typed ? typed(frame) : frame, limit)) {
             behind = true;
         }
+    }
+
+    /** Under the audience's lock: the shared frame as this client's numbered message (framed once per client). */
+    private Frame typed(Frame frame) {
+        Object m = frame.message();
+        long n = ++seq;
+        if (m instanceof StdoutChunk c) {
+            return Frame.of(new StreamChunk(ServerEvent.Stream.STDOUT, c.bytes()));
+        }
+        if (m instanceof StdStreamLine l) {
+            return Frame.of(new ServerEvent.Output(l.stream() == StdStreamLine.Stream.STDERR
+                    ? ServerEvent.Stream.STDERR : ServerEvent.Stream.STDOUT, n, l.data()));
+        }
+        return Frame.of(new ServerEvent.Output(ServerEvent.Stream.STDOUT, n, ((StdoutLine) m).text()));
     }
 
     @Override
@@ -152,6 +199,11 @@ final class SharedViewer implements ClientSession, Member {
         CloseReason reason = status == LAUNCH_FAILED
                 ? new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "launch failed")
                 : CloseReasons.forExit(status);
+        if (typed) {
+            // Its code as the shared program's owner reported it: over the bus a death by signal reads as 128 + it.
+            sends.enqueue(Frame.of(status == LAUNCH_FAILED ? new ServerEvent.Error("launch failed")
+                    : new ServerEvent.Exit(status, null)), Long.MAX_VALUE);
+        }
         // After everything it printed has gone out, as a connection's own program's end.
         sends.then(() -> close(reason));
     }

@@ -6,6 +6,7 @@ import io.procsocket.process.ChildProcess;
 import io.procsocket.process.ProcessBackend;
 import io.procsocket.process.ProcessBackends;
 import io.procsocket.process.StdinBacklog;
+import io.procsocket.protocol.Subprotocol;
 import io.procsocket.shared.SharedBus;
 import io.procsocket.shared.SharedProcess;
 import io.procsocket.shared.SharedRoutes;
@@ -39,6 +40,8 @@ public final class Gateway implements AutoCloseable {
      * holds its request's headers for at most {@link PendingConnections#EXPIRY_MS}.
      */
     static final int MAX_PENDING = 4096;
+    private static final Refusal PROTOCOL_REQUIRED = Refusal.BAD_REQUEST.withBody(
+            "400 Bad Request: this server requires the " + Subprotocol.V1 + " subprotocol (Sec-WebSocket-Protocol)\n");
     /** Stack for the threads that may block: close frames, CGI's request body and stderr. Shallow work. */
     private static final long WORKER_STACK_BYTES = 256 * 1024;
     /** Not "procsocket-worker", which is Grizzly's pool: a thread dump must tell the two apart. */
@@ -59,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService workers;
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
     private volatile ProcessBackends.Choice processChoice;
+    private volatile boolean closing;
     /** --shared: each route's one process; null without the flag. */
     private final SharedRoutes shared;
 
@@ -116,6 +120,10 @@ public final class Gateway implements AutoCloseable {
         if (echo && !(config.echoEndpoint() && ReservedPaths.echo(request.path()))) {
             log.access("session", "NOT FOUND: reserved path");
             return Admission.refused(Refusal.NOT_FOUND);
+        }
+        if (!echo && config.protocol().required() && !Subprotocol.offered(request.headers())) {
+            log.access("http", "BAD HANDSHAKE (400): %s not offered (--protocol=required)", Subprotocol.V1);
+            return Admission.refused(PROTOCOL_REQUIRED);
         }
         if (shared != null && !echo) {
             return admitShared(request, log);
@@ -320,6 +328,11 @@ public final class Gateway implements AutoCloseable {
         return shared == null ? 0 : shared.clients();
     }
 
+    /** True once {@link #close} has begun: nothing should wait for a client to come back. */
+    public boolean closing() {
+        return closing;
+    }
+
     public int liveChildren() {
         return live.size();
     }
@@ -335,6 +348,7 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        closing = true;
         GatewayDirectory.remove(directoryKey);
         pending.clear();
         if (shared != null) {

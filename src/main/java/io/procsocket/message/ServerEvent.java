@@ -19,8 +19,8 @@ public sealed interface ServerEvent {
      */
     record Exit(int code, String signal) implements ServerEvent { }
 
-    /** A resumed client missed output messages {@code from}..{@code to} (their bytes): the buffer dropped them. */
-    record Missed(long from, long to, long bytes) implements ServerEvent { }
+    /** A resumed client missed output messages {@code from}..{@code to}, inclusive: the resume buffer dropped them. */
+    record Missed(long from, long to) implements ServerEvent { }
 
     /** A request the server could not carry out; the connection and the program carry on (unless said otherwise). */
     record Error(String message) implements ServerEvent { }

@@ -51,6 +51,12 @@ public abstract class ChildProcess {
     public abstract void closeStdin();
 
     /**
+     * Closes stdin once everything written before has reached the child (a procsocket.v1 client's eof: its last
+     * message may still wait, queued by a thread that must not wait); later writes fail. Never waits.
+     */
+    public abstract void endStdin();
+
+    /**
      * How long the current stdin write has been waiting for the child to read, in nanoseconds; 0 when no write is
      * waiting.
      */

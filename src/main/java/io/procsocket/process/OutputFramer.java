@@ -34,12 +34,31 @@ public final class OutputFramer {
     private final boolean stderr;
     private final LineSplitter lines;
     private final int maxRead;
+    /**
+     * procsocket.v1: stdout as plain lines or chunks whatever --passstderr says, and stderr always for the client:
+     * its lines ({@link StdStreamLine}) in text mode, its reads as they are ({@link StdoutChunk}) with --binary.
+     */
+    private final boolean typed;
 
-    private OutputFramer(Config config, boolean stderr, int maxRead) {
+    private OutputFramer(Config config, boolean stderr, int maxRead, boolean typed) {
         this.config = config;
         this.stderr = stderr;
         this.lines = new LineSplitter(stderr ? MAX_STDERR_LINE : config.maxLineSize());
         this.maxRead = maxRead;
+        this.typed = typed;
+    }
+
+    /** procsocket.v1's stdout: {@link StdoutLine}s, or {@link StdoutChunk}s with --binary. */
+    public static OutputFramer typedStdout(Config config) {
+        return new OutputFramer(config, false, Integer.MAX_VALUE, true);
+    }
+
+    /**
+     * procsocket.v1's stderr: its lines logged as ever, and for the client {@link StdStreamLine}s, or with --binary
+     * {@link StdoutChunk}s of what each read returned.
+     */
+    public static OutputFramer typedStderr(Config config) {
+        return new OutputFramer(config, true, Integer.MAX_VALUE, true);
     }
 
     public static OutputFramer stdout(Config config) {
@@ -51,12 +70,12 @@ public final class OutputFramer {
      * reads are kept within what a client that keeps up has room for.
      */
     public static OutputFramer stdout(Config config, int maxRead) {
-        return new OutputFramer(config, false, maxRead);
+        return new OutputFramer(config, false, maxRead, false);
     }
 
     /** stderr's lines are logged at ERROR as websocketd does; with --passstderr they are messages too. */
     public static OutputFramer stderr(Config config) {
-        return new OutputFramer(config, true, Integer.MAX_VALUE);
+        return new OutputFramer(config, true, Integer.MAX_VALUE, false);
     }
 
     /**
@@ -66,7 +85,7 @@ public final class OutputFramer {
     public Outcome read(OutputWatch pipe, GatewayLog log, Consumer<Object> messages) {
         int n;
         try {
-            n = pipe.read(Math.min(maxRead, !stderr && config.binary() ? BINARY_CHUNK : OutputWatch.MAX_READ));
+            n = pipe.read(Math.min(maxRead, chunks() ? BINARY_CHUNK : OutputWatch.MAX_READ));
         } catch (IOException e) {
             log.debug("process", "%s read failed: %s", stderr ? "stderr" : "stdout", e.getMessage());
             n = OutputWatch.EOF;
@@ -81,8 +100,11 @@ public final class OutputFramer {
             }
             return Outcome.EOF;
         }
-        if (!stderr && config.binary()) {
+        if (chunks()) {
             messages.accept(new StdoutChunk(ByteBuffer.wrap(Arrays.copyOf(pipe.bytes(), n))));
+            if (stderr) {
+                lines.feed(pipe.bytes(), 0, n, line);
+            }
             return Outcome.DATA;
         }
         long cutBefore = lines.cutLines();
@@ -94,15 +116,20 @@ public final class OutputFramer {
         return Outcome.DATA;
     }
 
+    /** Whether reads go to the client as they are: stdout with --binary, and procsocket.v1's stderr with --binary. */
+    private boolean chunks() {
+        return config.binary() && (!stderr || typed);
+    }
+
     private void stderrLine(GatewayLog log, String text, Consumer<Object> messages) {
         log.error("stderr", "%s", text);
-        if (config.passStderr()) {
+        if (typed ? !config.binary() : config.passStderr()) {
             messages.accept(new StdStreamLine(StdStreamLine.Stream.STDERR, text));
         }
     }
 
     private Object stdoutLine(String text) {
-        return config.passStderr() ? new StdStreamLine(StdStreamLine.Stream.STDOUT, text) : new StdoutLine(text);
+        return config.passStderr() && !typed ? new StdStreamLine(StdStreamLine.Stream.STDOUT, text) : new StdoutLine(text);
     }
 
     /** A message's size on the wire, near enough to bound queues by: UTF-8 bytes of the text, or the chunk. */

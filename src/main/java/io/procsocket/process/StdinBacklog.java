@@ -9,13 +9,25 @@ package io.procsocket.process;
 public final class StdinBacklog {
     /** System.nanoTime() when bytes began to wait; 0 while none wait. */
     private volatile long waitingSince;
+    /** Another connection's program this connection now writes to (a procsocket.v1 resume); its state counts. */
+    private volatile StdinBacklog followed;
 
     public boolean backlogged() {
-        return waitingSince != 0;
+        StdinBacklog f = followed;
+        return f != null ? f.backlogged() : waitingSince != 0;
+    }
+
+    /** From now on, this connection's frames go to the program {@code program} belongs to. */
+    public void follow(StdinBacklog program) {
+        followed = program;
     }
 
     /** How long bytes have been waiting for the child, in nanoseconds; 0 while none wait. */
     public long waitingNanos() {
+        StdinBacklog f = followed;
+        if (f != null) {
+            return f.waitingNanos();
+        }
         long since = waitingSince;
         return since == 0 ? 0 : Math.max(1, System.nanoTime() - since);
     }

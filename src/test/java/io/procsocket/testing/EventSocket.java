@@ -22,7 +22,7 @@ import org.glassfish.tyrus.client.ClientManager;
  * A recording WebSocket client (after Jetty's EventSocket): every message into a queue, a latch for
  * close. Tests wait on these with a bound, never sleep.
  */
-public final class EventSocket extends Endpoint {
+public final class EventSocket extends Endpoint implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(10);
     private static final ClientManager CLIENT = ClientManager.createClient();
     /** Largest message a test receives; Tyrus's client refuses frames over 4 MiB unless told otherwise. */
@@ -41,9 +41,21 @@ public final class EventSocket extends Endpoint {
         return connect(uri, Map.of());
     }
 
+    /** Offering {@code subprotocols} (procsocket.v1, say) in the handshake. */
+    public static EventSocket connect(URI uri, java.util.List<String> subprotocols)
+            throws IOException, DeploymentException {
+        return connect(uri, Map.of(), subprotocols);
+    }
+
     public static EventSocket connect(URI uri, Map<String, String> headers) throws IOException, DeploymentException {
+        return connect(uri, headers, java.util.List.of());
+    }
+
+    private static EventSocket connect(URI uri, Map<String, String> headers, java.util.List<String> subprotocols)
+            throws IOException, DeploymentException {
         EventSocket socket = new EventSocket();
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
+                .preferredSubprotocols(subprotocols)
                 .configurator(new ClientEndpointConfig.Configurator() {
                     @Override
                     public void beforeRequest(Map<String, java.util.List<String>> h) {
@@ -141,7 +153,11 @@ public final class EventSocket extends Endpoint {
         return closeReason;
     }
 
+    @Override
     public void close() throws IOException {
-        session.close();
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close();
+        }
     }
 }

@@ -49,6 +49,7 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Null on a Unix socket, whose streams and close are {@link #unix}'s. */
     private final UnixSocketStreams unix;
+    private volatile String responseHead;
 
     private RawWebSocket(Socket socket, Duration timeout) throws IOException {
         this.socket = socket;
@@ -106,6 +107,12 @@ public final class RawWebSocket implements AutoCloseable {
      * > 0) for clients that stop reading, so the server's writes back up quickly.
      */
     public static RawWebSocket open(int port, String path, Duration timeout, int receiveBuffer) throws IOException {
+        return open(port, path, timeout, receiveBuffer, "");
+    }
+
+    /** As above, with {@code extraHeaders} ("Name: value\r\n" lines) in the handshake. */
+    public static RawWebSocket open(int port, String path, Duration timeout, int receiveBuffer, String extraHeaders)
+            throws IOException {
         Socket socket = new Socket();
         try {
             if (receiveBuffer > 0) {
@@ -115,7 +122,7 @@ public final class RawWebSocket implements AutoCloseable {
             socket.setSoTimeout((int) timeout.toMillis());
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
             RawWebSocket ws = new RawWebSocket(socket, timeout);
-            ws.handshake("127.0.0.1:" + port, path);
+            ws.handshake("127.0.0.1:" + port, path, extraHeaders);
             return ws;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -124,6 +131,15 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private void handshake(String host, String path) throws IOException {
+        handshake(host, path, "");
+    }
+
+    /** The 101's head, status line and headers. */
+    public String responseHead() {
+        return responseHead;
+    }
+
+    private void handshake(String host, String path, String extraHeaders) throws IOException {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
@@ -133,10 +149,11 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
-                + "Origin: http://" + host + "\r\n\r\n";
+                + "Origin: http://" + host + "\r\n" + extraHeaders + "\r\n";
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         String head = readHead();
+        responseHead = head;
         String status = head.substring(0, head.indexOf("\r\n"));
         if (!status.startsWith("HTTP/1.1 101")) {
             throw new Refused(status);

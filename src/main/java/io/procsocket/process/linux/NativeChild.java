@@ -51,6 +51,8 @@ final class NativeChild extends ChildProcess {
     private long waitingBytes;
     private PipeReactor.Registration stdinWatch;
     private boolean stdinClosed;
+    /** endStdin() came while bytes still waited: stdin closes once they are written. */
+    private boolean stdinEnding;
 
     NativeChild(int pid, PipeEnd stdin, PipeEnd stdout, PipeEnd stderr, PipeReactor reactor, StdinBacklog backlog) {
         super(pid);
@@ -88,7 +90,7 @@ final class NativeChild extends ChildProcess {
     public void writeStdin(byte[] bytes, int off, int len) throws IOException {
         stdinLock.lock();
         try {
-            if (stdinClosed) {
+            if (stdinClosed || stdinEnding) {
                 throw new IOException("stdin is closed");
             }
             if (waiting.isEmpty()) {
@@ -119,7 +121,7 @@ final class NativeChild extends ChildProcess {
     public boolean offerStdin(byte[] bytes, int off, int len, long maxWaiting) throws IOException {
         stdinLock.lock();
         try {
-            if (stdinClosed) {
+            if (stdinClosed || stdinEnding) {
                 throw new IOException("stdin is closed");
             }
             if (!waiting.isEmpty()) {
@@ -178,6 +180,9 @@ final class NativeChild extends ChildProcess {
                 }
             }
             drainedOut();
+            if (stdinEnding) {
+                closeStdinLocked();
+            }
         } catch (IOException e) {
             // The child closed its stdin or exited: nothing waiting can be delivered any more.
             LOG.log(Level.DEBUG, "stdin of " + pid + ": " + e.getMessage());
@@ -241,6 +246,20 @@ final class NativeChild extends ChildProcess {
     @Override
     public boolean treeAlive() {
         return Signals.groupAlive(pid);
+    }
+
+    @Override
+    public void endStdin() {
+        stdinLock.lock();
+        try {
+            if (waiting.isEmpty()) {
+                closeStdinLocked();
+            } else {
+                stdinEnding = true;
+            }
+        } finally {
+            stdinLock.unlock();
+        }
     }
 
     @Override

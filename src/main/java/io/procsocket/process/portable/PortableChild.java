@@ -49,6 +49,11 @@ final class PortableChild extends ChildProcess {
     }
 
     @Override
+    public void endStdin() {
+        stdin.finish();
+    }
+
+    @Override
     public void closeStdin() {
         stdin.close();
     }

@@ -32,6 +32,8 @@ final class StdinWriter {
     /** The writer thread is in a write to the pipe; the stream is then its to close. */
     private boolean writing;
     private boolean closed;
+    /** finish() came while bytes still waited: the writer closes the stream once they are written. */
+    private boolean ending;
     private Thread thread;
 
     StdinWriter(OutputStream out, StdinBacklog backlog, String threadName) {
@@ -64,7 +66,7 @@ final class StdinWriter {
         try {
             // As in the native backend, the first message always goes in: the bound is on what piles up behind it.
             if (!waiting.isEmpty() && waitingBytes + len > maxWaiting) {
-                if (closed) {
+                if (closed || ending) {
                     throw new IOException("stdin is closed");
                 }
                 return false;
@@ -78,7 +80,7 @@ final class StdinWriter {
 
     /** Holding the lock. */
     private void enqueue(byte[] bytes, int off, int len) throws IOException {
-        if (closed) {
+        if (closed || ending) {
             throw new IOException("stdin is closed");
         }
         if (len == 0) {
@@ -100,6 +102,20 @@ final class StdinWriter {
     /** Holding the lock: nothing queued and nothing being written. */
     private boolean drained() {
         return waiting.isEmpty() && !writing;
+    }
+
+    /** Closes stdin once what waits has been written; never waits. */
+    void finish() {
+        lock.lock();
+        try {
+            if (drained()) {
+                close();
+            } else {
+                ending = true;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -159,6 +175,9 @@ final class StdinWriter {
             lock.lock();
             try {
                 writing = false;
+                if (ending && drained()) {
+                    closed = true;
+                }
                 if (failed && !closed) {
                     closed = true;
                     waiting.clear();

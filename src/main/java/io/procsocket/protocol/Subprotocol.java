@@ -1,0 +1,30 @@
+package io.procsocket.protocol;
+
+import java.util.List;
+import java.util.Map;
+
+/** The WebSocket subprotocol a client offers to speak procsocket.v1 (docs/PROTOCOL.md). */
+public final class Subprotocol {
+    public static final String V1 = "procsocket.v1";
+    public static final String HEADER = "Sec-WebSocket-Protocol";
+
+    private Subprotocol() { }
+
+    /**
+     * Whether the handshake offers procsocket.v1: RFC 6455 4.1 makes the header a comma-separated list, possibly
+     * repeated, of case-sensitive tokens.
+     */
+    public static boolean offered(List<Map.Entry<String, String>> headers) {
+        for (Map.Entry<String, String> h : headers) {
+            if (!h.getKey().equalsIgnoreCase(HEADER)) {
+                continue;
+            }
+            for (String token : h.getValue().split(",")) {
+                if (token.trim().equals(V1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
