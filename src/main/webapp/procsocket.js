@@ -8,7 +8,7 @@
 //
 // Events: 'open' ({protocol, resumed}) for each connection; 'start' ({pid, id, resumed}); 'stdout' and
 // 'stderr' (data, {seq}): data is a string in text mode and a Uint8Array with --binary; 'missed'
-// ({from, to, bytes}); 'exit' ({code} or {signal}); 'error' ({message, fatal}); 'reconnecting'
+// ({from, to}: output messages the server's resume buffer dropped); 'exit' ({code} or {signal}); 'error' ({message, fatal}); 'reconnecting'
 // ({attempt, delay, code, reason}); 'close' ({code, reason, wasClean}) once, when the client is done for good.
 
 export const PROTOCOL = 'procsocket.v1';
@@ -220,7 +220,7 @@ export class ProcsocketClient {
         break;
       case 'missed':
         if (typeof m.to === 'number' && m.to > this.lastSeq) { this.lastSeq = m.to; }
-        this.emit('missed', { from: m.from, to: m.to, bytes: m.bytes });
+        this.emit('missed', { from: m.from, to: m.to });
         break;
       case 'exit':
         this.exited = true;
@@ -254,7 +254,9 @@ export class ProcsocketClient {
       // would silently lose the old one's state, so the client stops and says so.
       this.refused = true;
     }
-    const abnormal = event.code === 1006 || event.code === 1001;
+    // 1001 is also how the server tells a connection that another one resumed its program: that other one
+    // (another tab, or this client's own earlier attempt) has it now, and the token is spent.
+    const abnormal = event.code === 1006 || (event.code === 1001 && event.reason !== 'resumed elsewhere');
     if (!this.userClosed && !this.exited && !this.refused && abnormal && this.options.resume && this.token !== null) {
       this.retry(event);
       return;

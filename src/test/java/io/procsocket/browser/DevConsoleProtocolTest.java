@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procsocket.testing.TesterScripts;
 import io.procsocket.testing.TesterServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -107,6 +108,56 @@ class DevConsoleProtocolTest extends WithChromium {
     @Test
     void outputContinuesWhenOnlyTheBrowserSawTheDrop() throws Exception {
         resumesAfter(CuttableProxy::cutBrowserSide);
+    }
+
+    /** Back too late: the program is gone, so the resume is refused and no new program is started. */
+    @Test
+    void aRefusedResumeEndsTheClientWithoutStartingAnotherProgram() throws Exception {
+        Path script = TesterScripts.sh(dir, "ticks.sh",
+                "i=1\nwhile [ $i -le 1200 ]; do echo $i; i=$((i+1)); sleep 0.1; done");
+        try (TesterServer server = TesterServer.start("--devconsole", "--resume=200", script.toString());
+             CuttableProxy proxy = CuttableProxy.start(server.port())) {
+            console.open(proxy.http("/ticks"));
+            console.protocol(true);
+            console.connect();
+            console.waiting().withMessage("a line").until(d -> !console.output("stdout").isEmpty());
+            Path proc = Path.of("/proc", console.awaitEntry("start").getDomAttribute("data-pid"));
+
+            proxy.cut();
+            console.waiting().withMessage("the program ended after --resume=200 without a client")
+                    .until(d -> !Files.exists(proc));
+            proxy.restore();
+
+            WebElement close = console.awaitEntry("close");
+            assertEquals("1008", close.getDomAttribute("data-code"));
+            List<WebElement> errors = console.entries("error");
+            assertTrue(errors.stream().anyMatch(e -> "true".equals(e.getDomAttribute("data-fatal"))
+                    && DevConsole.body(e).contains("refused to resume")), () -> errors.stream().map(DevConsole::body)
+                    .collect(Collectors.joining("; ")));
+            assertEquals(1, console.entries("start").size());
+            assertTrue(console.entries("resumed").isEmpty());
+            console.awaitState("CLOSED");
+        }
+    }
+
+    @Test
+    void binaryOutputArrivesAsBytesPerStreamCountedForSeq() throws Exception {
+        Path script = TesterScripts.sh(dir, "bytes.sh", "printf 'A\\nB'\nprintf 'E' >&2\nread x\nprintf '%s' \"$x\"");
+        try (TesterServer server = TesterServer.start("--devconsole", "--binary", script.toString())) {
+            console.open(server.http("/bytes"));
+            console.protocol(true);
+            console.connect();
+            console.waiting().withMessage("stdout and stderr")
+                    .until(d -> String.join("", console.output("stdout")).equals("A\nB")
+                            && String.join("", console.output("stderr")).equals("E"));
+            console.sendText("back");
+            WebElement exit = console.awaitEntry("exit");
+            assertEquals("0", exit.getDomAttribute("data-code"));
+            assertEquals("A\nBback", String.join("", console.output("stdout")));
+            List<Long> seqs = console.seqs();
+            assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs.stream().sorted().toList());
+            assertTrue(console.entries("stdout").stream().allMatch(e -> e.getDomAttribute("data-size") != null));
+        }
     }
 
     private void resumesAfter(Consumer<CuttableProxy> cut) throws Exception {
