@@ -7,14 +7,15 @@ import io.procsocket.gateway.HostHeader;
 import io.procsocket.gateway.Refusal;
 import io.procsocket.gateway.UriPaths;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.web.ClientLibrary;
 import io.procsocket.web.ConsolePage;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 /**
- * Requests that are not WebSocket upgrades, in websocketd's order: the dev console when --devconsole
- * is on, then a CGI script under --cgidir, then a file under --staticdir, else 404.
+ * Requests that are not WebSocket upgrades: the client library at its reserved path, then in websocketd's
+ * order the dev console when --devconsole is on, a CGI script under --cgidir, a file under --staticdir, else 404.
  */
 final class PlainHttpHandler extends HttpHandler {
     private final Config config;
@@ -61,9 +62,27 @@ final class PlainHttpHandler extends HttpHandler {
             text(response, 301, moved.body());
             return;
         }
+        if (ClientLibrary.isPath(path)) {
+            ClientLibrary.Reply reply = ClientLibrary.reply(request.getMethod().getMethodString(),
+                    request.getHeader("If-None-Match"));
+            log.access("http", "%s", reply.logLine());
+            response.setStatus(reply.status());
+            for (Config.Header h : reply.headers()) {
+                response.setHeader(h.name(), h.value());
+            }
+            if (reply.contentType() != null) {
+                response.setContentType(reply.contentType());
+            }
+            if (reply.contentLength() >= 0) {
+                response.setContentLength(reply.contentLength());
+            }
+            response.getOutputStream().write(reply.body());
+            return;
+        }
         if (console) {
             log.access("http", "DEVCONSOLE");
-            byte[] page = ConsolePage.render(request.isSecure(), host, uri + (query == null ? "" : "?" + query));
+            byte[] page = ConsolePage.render(request.isSecure(), host, uri + (query == null ? "" : "?" + query),
+                    "");
             response.setStatus(200);
             response.setContentType("text/html; charset=utf-8");
             for (Config.Header h : ConsolePage.HEADERS) {

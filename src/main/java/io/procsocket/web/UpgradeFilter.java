@@ -6,6 +6,7 @@ import io.procsocket.gateway.Admission;
 import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Refusal;
+import io.procsocket.gateway.UriPaths;
 import io.procsocket.log.GatewayLog;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,8 +24,8 @@ import java.util.Map;
  * The front door inside a servlet container, the twin of the standalone Grizzly guard: every
  * WebSocket upgrade is admitted or refused here with a real HTTP status, and admitted ones are handed
  * to the container's own WebSocket implementation (Jakarta WebSocket 2.1 upgradeHttpToWebSocket),
- * so no endpoint path has to match "any path". Other requests go on to the container (welcome page),
- * or get the dev console.
+ * so no endpoint path has to match "any path". Other requests get the client library at its path, the dev
+ * console, or go on to the container (welcome page).
  */
 final class UpgradeFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -58,6 +59,10 @@ final class UpgradeFilter extends HttpFilter {
             return;
         }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            if (ClientLibrary.isPath(UriPaths.decode(below))) {
+                serveLibrary(request, response);
+                return;
+            }
             if (console && "GET".equals(request.getMethod())) {
                 serveConsole(request, response);
                 return;
@@ -99,6 +104,26 @@ final class UpgradeFilter extends HttpFilter {
         }
     }
 
+    private static void serveLibrary(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ClientLibrary.Reply reply = ClientLibrary.reply(request.getMethod(), request.getHeader("If-None-Match"));
+        String query = request.getQueryString();
+        GatewayLog.root()
+                .with("url", request.getRequestURL() + (query == null ? "" : "?" + query))
+                .with("remote", request.getRemoteAddr())
+                .access("http", "%s", reply.logLine());
+        response.setStatus(reply.status());
+        for (Config.Header h : reply.headers()) {
+            response.setHeader(h.name(), h.value());
+        }
+        if (reply.contentType() != null) {
+            response.setContentType(reply.contentType());
+        }
+        if (reply.contentLength() >= 0) {
+            response.setContentLength(reply.contentLength());
+        }
+        response.getOutputStream().write(reply.body());
+    }
+
     private void serveConsole(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String query = request.getQueryString();
         GatewayLog.root()
@@ -112,7 +137,7 @@ final class UpgradeFilter extends HttpFilter {
         }
         String host = request.getHeader("Host");
         byte[] page = ConsolePage.render(request.isSecure(), host == null ? "" : host,
-                request.getRequestURI() + (query == null ? "" : "?" + query));
+                request.getRequestURI() + (query == null ? "" : "?" + query), request.getContextPath());
         response.setContentLength(page.length);
         response.getOutputStream().write(page);
     }

@@ -64,6 +64,40 @@ final class DevConsole {
         field.sendKeys(url, Keys.ENTER);
     }
 
+    /** Ticks (or clears) the procsocket.v1 box: the next connect goes through the client library. */
+    void protocol(boolean on) {
+        WebElement box = driver.findElement(By.id("protocol"));
+        if (box.isSelected() != on) {
+            box.click();
+        }
+    }
+
+    void eof() {
+        wait.withMessage("the EOF button enabled").until(ExpectedConditions.elementToBeClickable(By.id("eof"))).click();
+    }
+
+    void signal(String name) {
+        wait.withMessage("the signal controls enabled").until(ExpectedConditions.elementToBeClickable(By.id("signal")));
+        new Select(driver.findElement(By.id("signal"))).selectByVisibleText(name);
+        driver.findElement(By.id("send-signal")).click();
+    }
+
+    /** The texts of the protocol's output entries of one stream ("stdout" or "stderr"), oldest first. */
+    @SuppressWarnings("unchecked")
+    List<String> output(String stream) {
+        // One round trip for them all: the resume test polls this while a hundred entries pile up.
+        return (List<String>) js().executeScript("return Array.from(document.querySelectorAll("
+                + "\"#log li[data-kind='\" + arguments[0] + \"'] .text\"), function (e) { return e.textContent; });", stream);
+    }
+
+    /** The seq of every output entry of either stream, in the order shown. */
+    @SuppressWarnings("unchecked")
+    List<Long> seqs() {
+        return (List<Long>) js().executeScript("return Array.from(document.querySelectorAll("
+                + "\"#log li[data-kind='stdout'], #log li[data-kind='stderr']\"), function (e) {"
+                + " return Number(e.getAttribute('data-seq')); });");
+    }
+
     String state() {
         return driver.findElement(By.id("state")).getText();
     }
