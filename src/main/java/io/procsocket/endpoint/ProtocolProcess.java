@@ -158,40 +158,38 @@ final class ProtocolProcess {
     }
 
     private void onStdout(OutputWatch stdout) {
-        List<Object> read = new ArrayList<>();
-        OutputFramer.Outcome outcome;
-        try {
-            outcome = stdoutFramer.read(stdout, log, read::add);
-        } catch (RuntimeException e) {
-            // Whatever went wrong, the program must still end: treat it as the end of the output.
-            log.error("process", "stdout handling failed: %s", e);
-            outcome = OutputFramer.Outcome.EOF;
-        }
-        if (outcome == OutputFramer.Outcome.WOULD_BLOCK) {
-            stdout.rearm();
-            return;
-        }
-        boolean eof = outcome == OutputFramer.Outcome.EOF;
-        publish(ServerEvent.Stream.STDOUT, read, eof ? null : stdout::rearm);
-        if (eof) {
-            stdout.close();
+        if (read(stdoutFramer, stdout, ServerEvent.Stream.STDOUT)) {
             outputEnded();
         }
     }
 
     private void onStderr(OutputWatch stderr) {
-        List<Object> read = new ArrayList<>();
-        OutputFramer.Outcome outcome = stderrFramer.read(stderr, log, read::add);
-        if (outcome == OutputFramer.Outcome.WOULD_BLOCK) {
-            stderr.rearm();
-            return;
-        }
-        boolean eof = outcome == OutputFramer.Outcome.EOF;
-        publish(ServerEvent.Stream.STDERR, read, eof ? null : stderr::rearm);
-        if (eof) {
-            stderr.close();
+        if (read(stderrFramer, stderr, ServerEvent.Stream.STDERR)) {
             stderrDone.complete(null);
         }
+    }
+
+    /** One read of a pipe, published; true (and the pipe closed) at its end. */
+    private boolean read(OutputFramer framer, OutputWatch pipe, ServerEvent.Stream stream) {
+        List<Object> read = new ArrayList<>();
+        OutputFramer.Outcome outcome;
+        try {
+            outcome = framer.read(pipe, log, read::add);
+        } catch (RuntimeException e) {
+            // Whatever went wrong, the program must still end: treat it as the end of the output.
+            log.error("process", "%s handling failed: %s", stream.json(), e);
+            outcome = OutputFramer.Outcome.EOF;
+        }
+        if (outcome == OutputFramer.Outcome.WOULD_BLOCK) {
+            pipe.rearm();
+            return false;
+        }
+        boolean eof = outcome == OutputFramer.Outcome.EOF;
+        publish(stream, read, eof ? null : pipe::rearm);
+        if (eof) {
+            pipe.close();
+        }
+        return eof;
     }
 
     /**

@@ -113,11 +113,19 @@ final class SharedViewer implements ClientSession, Member {
 
     /** procsocket.v1: stdin goes to the shared program; nobody may close its stdin, signal it, or resume it alone. */
     private void request(ClientRequest request) {
+        String problem = null;
         if (request instanceof ClientRequest.Stdin s) {
-            input(s.data(), 0, s.data().length);
-            return;
+            switch (process.write(this, s.data(), 0, s.data().length)) {
+                case FULL -> inputRefused();
+                case READ_ONLY -> problem = "this shared program takes no input (--shared-input=none)";
+                case NOT_RUNNING -> problem = "the shared program is not running";
+                default -> { }
+            }
+            if (problem == null) {
+                return;
+            }
         }
-        String problem = request instanceof ClientRequest.Invalid i ? i.reason()
+        problem = problem != null ? problem : request instanceof ClientRequest.Invalid i ? i.reason()
                 : request instanceof ClientRequest.Eof ? "eof is not possible on a shared program"
                 : request instanceof ClientRequest.SignalRequest ? "signals cannot be sent to a shared program"
                 : "a shared program cannot be resumed: connect again to watch it";

@@ -1,9 +1,6 @@
 package io.procsocket.web;
 
 import io.procsocket.config.Config;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +17,7 @@ public final class ClientLibrary {
     public static final String PATH = "/.procsocket/procsocket.js";
     public static final String RESOURCE = "/io/procsocket/webroot/procsocket.js";
     public static final String CONTENT_TYPE = "text/javascript; charset=utf-8";
-    private static final byte[] BODY = load();
+    private static final byte[] BODY = WebRoot.load(RESOURCE);
     /** Changes with every edit of the file, so revalidation (below) never keeps a stale copy. */
     private static final String ETAG = etag(BODY);
     private static final byte[] NOT_ALLOWED = "405 Method Not Allowed\n".getBytes(StandardCharsets.UTF_8);
@@ -79,17 +76,6 @@ public final class ClientLibrary {
             return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] load() {
-        try (InputStream in = ClientLibrary.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the build");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

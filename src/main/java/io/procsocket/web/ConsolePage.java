@@ -1,9 +1,6 @@
 package io.procsocket.web;
 
 import io.procsocket.config.Config;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -20,7 +17,7 @@ public final class ConsolePage {
     private static final String URL_SLOT = "{{procsocket.url}}";
     private static final String LIBRARY_SLOT = "{{procsocket.library}}";
     /** The page around the URL slot, then the library slot, split once. */
-    private static final byte[][] PARTS = split(load());
+    private static final byte[][] PARTS = split(WebRoot.load(RESOURCE));
     /**
      * Sent with the page by both front doors. The page's own Content-Security-Policy (a meta tag) cannot say
      * frame-ancestors, which only works as a header: without it any site could frame the console and
@@ -74,16 +71,5 @@ public final class ConsolePage {
             throw new IllegalStateException(RESOURCE + " must hold exactly one " + slot);
         }
         return at;
-    }
-
-    private static byte[] load() {
-        try (InputStream in = ConsolePage.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the build");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

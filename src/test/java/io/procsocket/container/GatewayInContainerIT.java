@@ -166,6 +166,15 @@ class GatewayInContainerIT {
             typed.close();
             assertEquals(1000, typed.awaitClose().code());
 
+            // The procsocket.v1 client library, under the context path, with or without --devconsole.
+            HttpResponse<String> library = HTTP.send(HttpRequest.newBuilder(
+                    ContainerDeployments.http(BINARY, "/.procsocket/procsocket.js")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, library.statusCode());
+            // Containers spell the charset parameter their own way (Tomcat: ";charset=utf-8").
+            String type = library.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
+            assertTrue(type.startsWith("text/javascript") && type.replace(" ", "").contains(";charset=utf-8"), type);
+            assertTrue(library.body().contains("export function connect"), "the ES module");
+
             // Without --echoendpoint the echo endpoint is not there, however the path is spelled.
             assertEquals(404, RawHandshake.get(ContainerDeployments.http(BINARY, "/.procsocket/echo")).status());
             assertEquals(404, RawHandshake.get(ContainerDeployments.http(BINARY, "/%2Eprocsocket/echo")).status());

@@ -152,7 +152,7 @@ class FlowControlTest {
         Path count = dir.resolve("flood.count");
         try (RawWebSocket stalled = RawWebSocket.open(server.port(), "/flood", Duration.ofSeconds(10), 16 * 1024)) {
             long pid = Procs.readPid(dir.resolve("flood.pid"));
-            long lines = Bounded.awaitStable(count.toString(), Duration.ofSeconds(30), () -> read(count));
+            long lines = Bounded.awaitStable(count.toString(), Duration.ofSeconds(30), () -> Procs.readNumber(count));
             long bytes = lines * FLOOD_LINE;
             assertTrue(bytes < 64L << 20, "the child wrote " + bytes + " bytes to a client that reads nothing");
             assertTrue(Procs.running(pid), "the flooding child must be blocked, not dead");
@@ -168,14 +168,5 @@ class FlowControlTest {
     private static boolean someThreadIsWritingStdin() {
         return Thread.getAllStackTraces().values().stream().anyMatch(stack -> Arrays.stream(stack).anyMatch(
                 f -> f.getClassName().endsWith("Child") && f.getMethodName().equals("writeStdin")));
-    }
-
-    private static long read(Path counter) {
-        try {
-            String s = Files.readString(counter).trim();
-            return s.isEmpty() ? -1 : Long.parseLong(s);
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
     }
 }

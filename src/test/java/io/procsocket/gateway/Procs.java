@@ -57,6 +57,16 @@ public final class Procs {
         }
     }
 
+    /** The number a script wrote to {@code file}; -1 while it is missing, empty or half-written. */
+    public static long readNumber(Path file) {
+        try {
+            String s = Files.readString(file).trim();
+            return s.isEmpty() ? -1 : Long.parseLong(s);
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
     public static void awaitGone(long pid, Duration limit) {
         Bounded.await("pid " + pid + " gone", limit, () -> !running(pid));
     }

@@ -42,8 +42,8 @@ class ProtocolAbuseTest {
                     : TesterServer.start(resume, script.toString());
                  RawWebSocket stalled = RawWebSocket.open(server.port(), "/", WAIT, 16 * 1024, OFFER)) {
                 stalled.sendText(TesterProtocol.stdin(""));
-                long pid = awaitPid(pidFile);
-                long lines = Bounded.awaitStable(count.toString(), Duration.ofSeconds(30), () -> read(count));
+                long pid = Procs.readPid(pidFile);
+                long lines = Bounded.awaitStable(count.toString(), Duration.ofSeconds(30), () -> Procs.readNumber(count));
                 assertTrue(lines * 1001 < 64L << 20, resume + ": the program wrote " + lines + " lines to a client that reads nothing");
                 assertTrue(Procs.running(pid), "the flooding program must be blocked, not dead");
                 try (EventSocket other = TesterProtocol.connect(server.ws("/"))) {
@@ -121,20 +121,6 @@ class ProtocolAbuseTest {
                 assertEquals(start.get("pid"), next(b, "start").get("pid"));
                 assertEquals("before", next(b, "stdout").get("data"));
             }
-        }
-    }
-
-    private static long awaitPid(Path file) throws IOException {
-        Bounded.await("pid file", WAIT, () -> Files.exists(file) && read(file) > 0);
-        return read(file);
-    }
-
-    private static long read(Path counter) {
-        try {
-            String s = Files.readString(counter).trim();
-            return s.isEmpty() ? -1 : Long.parseLong(s);
-        } catch (IOException | NumberFormatException e) {
-            return -1;
         }
     }
 }
