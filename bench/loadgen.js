@@ -3,11 +3,17 @@
 // closed-loop. Every mode prints one JSON line on stdout, including its own CPU use so the reader can
 // see whether the generator, not the server, was the limit.
 //
-//   node loadgen.js rtt    URL CONNS BYTES SECONDS WARMUP text|binary
+//   node loadgen.js rtt    URL CONNS BYTES SECONDS WARMUP text|binary|v1|v1binary
 //   node loadgen.js churn  URL CONCURRENT SECONDS
 //   node loadgen.js idle   URL CONNS            (opens CONNS, one echo each, prints, waits for stdin EOF)
 //   node loadgen.js ready  URL -- CMD ARGS...   (spawns the server, times spawn -> first open connection)
 //   node loadgen.js reject -- CMD ARGS...       (times spawn -> exit; expects a non-zero status)
+// rtt kinds: text and binary are plain frames (websocketd's mode); v1 and v1binary speak procsocket.v1
+// (docs/PROTOCOL.md): the subprotocol offered (and checked in the 101), the start message awaited, then v1 sends
+// {"type":"stdin","data":PAYLOAD+"\n"} and counts the data of the stdout messages that come back (parsed as JSON);
+// v1binary (a --binary server) sends binary frames [0, PAYLOAD] and counts the bytes after the leading 1 of the
+// stdout frames. Any other message (stderr, error, exit, a second start, ...) is counted by type in the result's
+// `unexpected`, with the first one in `unexpected_first`; it does not count as echo.
 // With LOADGEN_MARKS=1, rtt and churn also print {"event":"measure_start"} and {"event":"measure_end"} lines
 // when their measured window opens and closes, and wait for a line on stdin after each before going on, so that
 // an orchestrator can sample the server's /proc there while every connection is still open (bench/portable.js
@@ -43,34 +49,78 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-function open(url) {
+// Resolves once open; with a protocol (procsocket.v1), once the server chose it and its start message came (the
+// listener is there before the handshake ends: the start may arrive with the 101 and be emitted before `open`'s
+// continuation runs).
+function open(url, protocol) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, OPTS);
-    ws.once('open', () => resolve(ws));
+    const ws = new WebSocket(url, protocol ? [protocol] : [], OPTS);
     ws.once('error', reject);
+    if (!protocol) { ws.once('open', () => resolve(ws)); return; }
+    const timer = setTimeout(() => reject(new Error('no start message within 10 s')), 10000);
+    ws.once('open', () => { if (ws.protocol !== protocol) reject(new Error(`offered ${protocol}, the server chose "${ws.protocol}"`)); });
+    ws.once('message', (data, isBinary) => {
+      clearTimeout(timer);
+      what(data, isBinary) === 'start' ? resolve(ws) : reject(new Error('first message not start: ' + data.toString().slice(0, 200)));
+    });
+    ws.once('close', (code, reason) => { clearTimeout(timer); reject(new Error(`closed before start: ${code} ${reason}`)); });
   });
 }
 
+const V1 = 'procsocket.v1';
+// An rtt kind's frames: what to send for a payload of `bytes`, and how many echoed payload bytes a received
+// message carries (null: not an echo, counted as unexpected under the name `what` returns).
+function rttKind(kind, bytes) {
+  switch (kind) {
+    case 'text': return { payload: 'x'.repeat(bytes), binary: false, echoed: (data) => data.length };
+    case 'binary': return { payload: Buffer.alloc(bytes, 0x5a), binary: true, echoed: (data) => data.length };
+    case 'v1': return { protocol: V1, payload: JSON.stringify({ type: 'stdin', data: 'x'.repeat(bytes) + '\n' }), binary: false,
+      echoed: (data, isBinary) => {
+        if (isBinary) return null;
+        const m = JSON.parse(data.toString());
+        return m.type === 'stdout' ? m.data.length : null;
+      } };
+    case 'v1binary': {
+      const payload = Buffer.alloc(bytes + 1, 0x5a);
+      payload[0] = 0; // stdin
+      return { protocol: V1, payload, binary: true, echoed: (data, isBinary) => (isBinary && data[0] === 1 ? data.length - 1 : null) };
+    }
+    default: throw new Error('unknown rtt kind ' + kind);
+  }
+}
+// What an unexpected message was: its JSON type, or the binary frame's stream byte.
+function what(data, isBinary) {
+  if (isBinary) return `binary:${data.length ? data[0] : 'empty'}`;
+  try { return String(JSON.parse(data.toString()).type); } catch (e) { return 'text'; }
+}
 // One connection, closed loop: send, wait for the whole echo (a --binary gateway may split it), repeat.
 async function rtt(url, conns, bytes, seconds, warmup, kind) {
-  const binary = kind === 'binary';
-  const payload = binary ? Buffer.alloc(bytes, 0x5a) : 'x'.repeat(bytes);
-  const sockets = await Promise.all(Array.from({ length: conns }, () => open(url)));
+  const { protocol, payload, binary, echoed } = rttKind(kind, bytes);
+  const sockets = await Promise.all(Array.from({ length: conns }, () => open(url, protocol)));
   let measuring = false, stop = false, count = 0;
   const lat = [];
+  const unexpected = {};
+  let unexpectedFirst = null;
   const loops = sockets.map(ws => new Promise((resolve, reject) => {
     let got = 0, t0 = 0;
     const fire = () => {
       if (stop) { resolve(); return; }
       got = 0; t0 = now(); ws.send(payload, { binary });
     };
-    ws.on('message', (data) => {
-      got += binary ? data.length : (data.length || 0);
+    ws.on('message', (data, isBinary) => {
+      const n = echoed(data, isBinary);
+      if (n === null) {
+        const t = what(data, isBinary);
+        unexpected[t] = (unexpected[t] || 0) + 1;
+        if (!unexpectedFirst) unexpectedFirst = isBinary ? `binary frame of ${data.length} bytes, first ${data[0]}` : data.toString().slice(0, 300);
+        return;
+      }
+      got += n;
       if (got < bytes) return;
       if (measuring) { lat.push(now() - t0); count++; }
       fire();
     });
-    ws.on('close', (code) => stop ? resolve() : reject(new Error('closed early: ' + code)));
+    ws.on('close', (code, reason) => stop ? resolve() : reject(new Error(`closed early: ${code} ${reason}`)));
     ws.on('error', reject);
     fire();
   }));
@@ -86,8 +136,10 @@ async function rtt(url, conns, bytes, seconds, warmup, kind) {
   await Promise.race([Promise.all(loops), new Promise(r => setTimeout(r, 5000))]);
   sockets.forEach(ws => ws.terminate());
   lat.sort((a, b) => a - b);
-  return { mode: 'rtt', conns, bytes, kind, rps: count / (wall / 1000),
-           p50_ms: percentile(lat, 0.5), p99_ms: percentile(lat, 0.99), loadgen_cpu: share };
+  const result = { mode: 'rtt', conns, bytes, kind, rps: count / (wall / 1000),
+    p50_ms: percentile(lat, 0.5), p99_ms: percentile(lat, 0.99), loadgen_cpu: share };
+  if (unexpectedFirst) Object.assign(result, { unexpected, unexpected_first: unexpectedFirst });
+  return result;
 }
 
 // Each worker: connect, one echo, close handshake, repeat. Counts whole cycles per second.

@@ -17,24 +17,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages, only when missing (root, as on the project's machines and CI).
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+
+# System packages (root, as on the project's machines and CI) and npm ws, only when missing.
 need=()
-command -v websocketd >/dev/null || need+=(websocketd)
-command -v node >/dev/null || need+=(nodejs)
-command -v npm >/dev/null || need+=(npm)
 command -v setsid >/dev/null || need+=(util-linux)
 [ -x /usr/bin/kill ] || [ -x /bin/kill ] || need+=(procps)
-command -v mvn >/dev/null || need+=(maven)
-if ((${#need[@]})); then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${need[@]}"
-fi
-
-# npm ws, locally under bench/ (the load generator).
-if [ ! -f bench/node_modules/ws/package.json ]; then
-  (cd bench && npm ci --no-audit --no-fund --silent)
-fi
+bench_prepare ${need[@]+"${need[@]}"}
 
 # The WAR, rebuilt when any source or the POM is newer.
 if [ ! -f target/procsocket.war ] || [ -n "$(find src pom.xml -newer target/procsocket.war -type f -print -quit)" ]; then
@@ -45,19 +35,6 @@ fi
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 mkdir -p bench/out
 
-# portable.js ends what it started on any exit it sees; this catches the one it cannot (it was killed):
-# the pids it last wrote, each checked to still be one of ours (java, websocketd, node, cat) before it is ended.
-cleanup() {
-  local f=bench/out/portable.pids pid exe
-  [ -f "$f" ] || return 0
-  while read -r pid; do
-    [ -n "$pid" ] && [ -d "/proc/$pid" ] || continue
-    exe=$(readlink "/proc/$pid/exe" 2>/dev/null || true)
-    case "$exe" in
-      */java|*/websocketd|*/node|*/nodejs|*/cat) kill -KILL "$pid" 2>/dev/null || true ;;
-    esac
-  done < "$f"
-  rm -f "$f"
-}
-trap cleanup EXIT
+# portable.js ends what it started on any exit it sees; this catches the one it cannot (it was killed).
+trap 'bench_cleanup_pids bench/out/portable.pids "*/java" "*/websocketd" "*/node" "*/nodejs" "*/cat"' EXIT
 node bench/portable.js
