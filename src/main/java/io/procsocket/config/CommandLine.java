@@ -33,7 +33,8 @@ public final class CommandLine {
         for (String f : List.of("port", "passenv", "closems", "maxforks", "maxframesize", "loglevel", "origin",
                 "sslcert", "sslkey", "sslca", "redirport", "dir", "staticdir", "cgidir", "pingms", "unixsocket",
                 "headertimeoutms", "messagetimeoutms", "shared-input", "shared-linger", "shared-replay", "shared-queue",
-                "maxclients", "shared-bus", "protocol", "resume", "resume-buffer")) {
+                "maxclients", "shared-bus", "protocol", "resume", "resume-buffer", "basicauth", "realm", "bearer",
+                "bearer-cookie", "jwt-jwks", "jwt-issuer", "jwt-audience", "authorize")) {
             FLAGS.put(f, Kind.VALUE);
         }
         for (String f : List.of("address", "header", "header-ws", "header-http")) {
@@ -43,7 +44,8 @@ public final class CommandLine {
 
     /** Flags a servlet container owns; refused when the WAR is deployed. */
     public static final Set<String> CONTAINER_OWNED = Set.of("port", "address", "ssl", "sslcert", "sslkey", "sslca",
-            "redirport", "unixsocket", "headertimeoutms", "messagetimeoutms");
+            "redirport", "unixsocket", "headertimeoutms", "messagetimeoutms", "basicauth", "realm", "bearer",
+            "bearer-cookie", "jwt-jwks", "jwt-issuer", "jwt-audience");
 
     private CommandLine() { }
 
@@ -197,7 +199,8 @@ public final class CommandLine {
         return new Config(port, addresses, command, scriptDir, binary, passEnv, closeMs, maxForks, maxFrame, level,
                 devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
                 isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs,
-                unixSocket, listenTcp, commandName, shared(values), protocol(values));
+                unixSocket, listenTcp, commandName, shared(values), protocol(values),
+                auth(values, environment, workingDir));
     }
 
     /** --shared and the options that only mean something with it (each refused without it). */
@@ -241,6 +244,45 @@ public final class CommandLine {
                 ? Validators.positiveInt("resume-buffer", values.get("resume-buffer"))
                 : Config.Protocol.DEFAULT_RESUME_BUFFER;
         return new Config.Protocol(required, resumeMs, buffer);
+    }
+
+    /** Identity flags: each file readable, each option only with the scheme it belongs to. */
+    private static Config.Auth auth(Map<String, String> values, Map<String, String> environment, Path workingDir)
+            throws UsageException {
+        Path basic = values.containsKey("basicauth") ? readableFile(values, "basicauth", workingDir) : null;
+        if (values.containsKey("realm") && basic == null) {
+            throw new UsageException("--realm needs --basicauth");
+        }
+        String realm = values.containsKey("realm") ? Validators.realm(values.get("realm")) : Config.Auth.DEFAULT_REALM;
+        Path bearer = values.containsKey("bearer") ? readableFile(values, "bearer", workingDir) : null;
+        Path jwks = values.containsKey("jwt-jwks") ? readableFile(values, "jwt-jwks", workingDir) : null;
+        String issuer = values.get("jwt-issuer");
+        String audience = values.get("jwt-audience");
+        if (jwks == null && (issuer != null || audience != null)) {
+            throw new UsageException("--" + (issuer != null ? "jwt-issuer" : "jwt-audience") + " needs --jwt-jwks");
+        }
+        if (jwks != null && (issuer == null || issuer.isEmpty() || audience == null || audience.isEmpty())) {
+            throw new UsageException("--jwt-jwks needs --jwt-issuer and --jwt-audience (the iss and aud a token must have)");
+        }
+        String cookie = values.get("bearer-cookie");
+        if (cookie != null) {
+            if (bearer == null && jwks == null) {
+                throw new UsageException("--bearer-cookie needs --bearer or --jwt-jwks");
+            }
+            Validators.cookieName(cookie);
+        }
+        List<String> authorize = List.of();
+        if (values.containsKey("authorize")) {
+            List<String> words = split(values.get("authorize"));
+            if (words.isEmpty()) {
+                throw new UsageException("--authorize needs a command");
+            }
+            List<String> hook = new ArrayList<>();
+            hook.add(CommandResolver.resolve(words.get(0), environment.get("PATH"), workingDir).toString());
+            hook.addAll(words.subList(1, words.size()));
+            authorize = hook;
+        }
+        return new Config.Auth(basic, realm, bearer, cookie, jwks, issuer, audience, authorize);
     }
 
     /** websocketd's rules: --ssl needs both --sslcert and --sslkey; no --ssl* file without --ssl. */

@@ -42,6 +42,7 @@ import java.util.List;
  * @param shared        --shared and its options: one process per route for every connection, or
  *                      {@link Shared#OFF}
  * @param protocol      --protocol, --resume and --resume-buffer: the procsocket.v1 typed protocol
+ * @param auth          --basicauth, --bearer, --jwt-*, --authorize: who may start a program, or {@link Auth#NONE}
  */
 public record Config(
         int port,
@@ -71,7 +72,8 @@ public record Config(
         boolean listenTcp,
         String commandName,
         Shared shared,
-        Protocol protocol) {
+        Protocol protocol,
+        Auth auth) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;
@@ -178,6 +180,35 @@ public record Config(
 
         public boolean resume() {
             return resumeMs > 0;
+        }
+    }
+
+    /**
+     * Who may start a program, decided before the upgrade (standalone; in a container its own security applies,
+     * and only --authorize is taken).
+     *
+     * @param basicAuth    --basicauth: an htpasswd file of bcrypt entries, or null
+     * @param realm        --realm: the Basic realm named in 401 answers
+     * @param bearer       --bearer: a file of accepted tokens' SHA-256 digests, or null
+     * @param bearerCookie --bearer-cookie: the cookie a bearer token (or JWT) may come in, or null
+     * @param jwtJwks      --jwt-jwks: the JSON Web Key Set JWTs are verified with, or null
+     * @param jwtIssuer    --jwt-issuer: the iss a JWT must have
+     * @param jwtAudience  --jwt-audience: the aud a JWT must have
+     * @param authorize    --authorize: a program run before each upgrade (exit 0 admits), with its arguments; empty
+     *                     for none
+     */
+    public record Auth(Path basicAuth, String realm, Path bearer, String bearerCookie, Path jwtJwks, String jwtIssuer,
+                       String jwtAudience, List<String> authorize) {
+        public static final String DEFAULT_REALM = "procsocket";
+        public static final Auth NONE = new Auth(null, DEFAULT_REALM, null, null, null, null, null, List.of());
+
+        public Auth {
+            authorize = List.copyOf(authorize);
+        }
+
+        /** Whether a request must prove who it is (a client certificate with --sslca proves it at the TLS level). */
+        public boolean required() {
+            return basicAuth != null || bearer != null || jwtJwks != null;
         }
     }
 

@@ -35,6 +35,22 @@ public final class Validators {
         return n;
     }
 
+    /** --realm: printable ASCII without quotes or backslashes, so it goes into WWW-Authenticate as it is. */
+    public static String realm(String value) throws UsageException {
+        if (value.isEmpty() || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+            throw new UsageException("--realm must be printable ASCII without quotes or backslashes");
+        }
+        return value;
+    }
+
+    /** --bearer-cookie: an RFC 6265 cookie name (an HTTP token). */
+    public static String cookieName(String value) throws UsageException {
+        if (value.isEmpty() || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+            throw new UsageException("--bearer-cookie must be a cookie name (letters, digits and !#$%&'*+-.^_`|~)");
+        }
+        return value;
+    }
+
     /** --protocol: offered (the default: procsocket.v1 for clients that ask) or required; true for required. */
     public static boolean protocolMode(String value) throws UsageException {
         switch (value) {

@@ -22,6 +22,7 @@ final class ProgramStart {
             throws IOException {
         Map<String, String> env = CgiEnvironment.build(pending.request(), pending.route(), gateway.config(), id,
                 CgiEnvironment.remoteHost(pending.request().remoteAddr(), gateway.config().reverseLookup()));
+        CgiEnvironment.identify(env, pending.identity());
         for (String name : CgiEnvironment.dropUnpassable(env)) {
             log.error("process", "%s not passed to the program: over Linux's 128 KiB for one variable", name);
         }

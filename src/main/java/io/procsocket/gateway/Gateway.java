@@ -1,6 +1,8 @@
 package io.procsocket.gateway;
 
 import io.procsocket.config.Config;
+import io.procsocket.config.UsageException;
+import io.procsocket.identity.Identity;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.process.ProcessBackend;
@@ -52,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private static final AtomicLong LAST_ID = new AtomicLong();
 
     private final Config config;
+    private final IdentityCheck identity;
     private final Router router;
     private final ForkLimiter forks;
     private final PendingConnections pending;
@@ -73,6 +76,12 @@ public final class Gateway implements AutoCloseable {
 
     public Gateway(Config config, ProcessBackends.Host host) {
         this.config = config;
+        try {
+            // First: a bad password file must stop the start with nothing running.
+            this.identity = IdentityCheck.load(config);
+        } catch (UsageException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         this.router = new Router(config);
         this.forks = new ForkLimiter(config.maxForks());
         // First, before any thread starts: with --shared-bus this reaches Redis, and a server that cannot must fail
@@ -116,6 +125,11 @@ public final class Gateway implements AutoCloseable {
             log.access("http", "BAD HANDSHAKE (%d): %s", bad.refusal().status(), bad.reason());
             return Admission.refused(bad.refusal());
         }
+        // Before anything is kept or counted for the request: no fork slot, no ticket, no program for a stranger.
+        IdentityCheck.Decision who = identity.check(request, log);
+        if (!who.admitted()) {
+            return Admission.refused(who.refusal());
+        }
         boolean echo = ReservedPaths.reserved(request.path());
         if (echo && !(config.echoEndpoint() && ReservedPaths.echo(request.path()))) {
             log.access("session", "NOT FOUND: reserved path");
@@ -126,20 +140,20 @@ public final class Gateway implements AutoCloseable {
             return Admission.refused(PROTOCOL_REQUIRED);
         }
         if (shared != null && !echo) {
-            return admitShared(request, log);
+            return admitShared(request, who.identity(), log);
         }
         if (!forks.tryAcquire()) {
             log.error("http", "Max of possible forks already active, upgrade rejected");
             return Admission.refused(Refusal.TOO_MANY);
         }
-        Admission admission = admitWithSlot(request, echo, log);
+        Admission admission = admitWithSlot(request, echo, who.identity(), log);
         if (!admission.accepted()) {
             forks.release();
         }
         return admission;
     }
 
-    private Admission admitWithSlot(HandshakeInfo request, boolean echo, GatewayLog log) {
+    private Admission admitWithSlot(HandshakeInfo request, boolean echo, Identity who, GatewayLog log) {
         Route route = null;
         if (!echo) {
             ScriptLocator.Lookup lookup = lookup(request, log);
@@ -151,14 +165,14 @@ public final class Gateway implements AutoCloseable {
         if (!originAllowed(request, log)) {
             return Admission.refused(Refusal.ORIGIN_FORBIDDEN);
         }
-        return ticket(request, route, echo ? null : new StdinBacklog(), null, echo, log);
+        return ticket(request, route, echo ? null : new StdinBacklog(), null, echo, who, log);
     }
 
     /**
      * --shared: no fork slot per client. The route's process holds one slot for all of them; the client takes a
      * place in it (--maxclients), which its ticket holds until the session joins.
      */
-    private Admission admitShared(HandshakeInfo request, GatewayLog log) {
+    private Admission admitShared(HandshakeInfo request, Identity who, GatewayLog log) {
         ScriptLocator.Lookup lookup = lookup(request, log);
         if (lookup.route() == null) {
             return Admission.refused(lookup.refusal());
@@ -178,7 +192,7 @@ public final class Gateway implements AutoCloseable {
         }
         // Never backlogged: a shared program's stdin is written without waiting (see SharedProcess.write), so
         // the standalone server always reads these clients' frames on the selector thread.
-        Admission admission = ticket(request, lookup.route(), new StdinBacklog(), place.process(), false, log);
+        Admission admission = ticket(request, lookup.route(), new StdinBacklog(), place.process(), false, who, log);
         if (!admission.accepted()) {
             place.process().unreserve();
         }
@@ -205,8 +219,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Admission ticket(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess place,
-                             boolean echo, GatewayLog log) {
-        String ticket = pending.put(request, route, stdin, place);
+                             boolean echo, Identity who, GatewayLog log) {
+        String ticket = pending.put(request, route, stdin, place, who);
         if (ticket == null) {
             log.error("http", "Too many upgrades in progress (%d), upgrade rejected", MAX_PENDING);
             return Admission.refused(Refusal.SERVICE_UNAVAILABLE);
@@ -262,6 +276,11 @@ public final class Gateway implements AutoCloseable {
 
     public Config config() {
         return config;
+    }
+
+    /** Who may start a program: the upgrade's admission and CGI's both ask it. */
+    public IdentityCheck identity() {
+        return identity;
     }
 
     public ForkLimiter forks() {

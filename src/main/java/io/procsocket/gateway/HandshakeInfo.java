@@ -17,6 +17,10 @@ import java.util.Map;
  * @param secure      whether the request came over TLS
  * @param method      the request method as sent
  * @param protocol    the HTTP version as sent ("HTTP/1.1")
+ * @param principal   who the transport says the client is: the servlet container's authenticated user, or
+ *                    standalone the subject of a TLS client certificate (--sslca); "" for nobody
+ * @param principalType how the transport knows: the container's auth type (BASIC, FORM, CLIENT_CERT...), or
+ *                    "ClientCert" standalone; "" for nobody
  */
 public record HandshakeInfo(
         String requestUri,
@@ -28,13 +32,24 @@ public record HandshakeInfo(
         int remotePort,
         boolean secure,
         String method,
-        String protocol) {
+        String protocol,
+        String principal,
+        String principalType) {
 
     /** websocketd's REMOTE_ADDR and REMOTE_HOST for a peer on a Unix socket, which has no address. */
     public static final String UNKNOWN_HOST = "unknown_host";
 
     public HandshakeInfo {
         headers = List.copyOf(headers);
+        principal = principal == null ? "" : principal;
+        principalType = principalType == null ? "" : principalType;
+    }
+
+    /** A request the transport knows nobody behind. */
+    public HandshakeInfo(String requestUri, String path, String rawQuery, String contextPath,
+                         List<Map.Entry<String, String>> headers, String remoteAddr, int remotePort, boolean secure,
+                         String method, String protocol) {
+        this(requestUri, path, rawQuery, contextPath, headers, remoteAddr, remotePort, secure, method, protocol, "", "");
     }
 
     /** A well-formed upgrade request (GET over HTTP/1.1), as tests and CGI build them. */

@@ -1,5 +1,6 @@
 package io.procsocket.gateway;
 
+import io.procsocket.identity.Identity;
 import io.procsocket.process.StdinBacklog;
 import io.procsocket.shared.SharedProcess;
 import java.security.SecureRandom;
@@ -28,9 +29,10 @@ public final class PendingConnections {
      * @param route  what it runs; null for the echo endpoint
      * @param shared with --shared, the route's process it has a place in; else null
      * @param frames the front door's direct frame writer for the connection, if it has one; else null
+     * @param identity who the request is from (REMOTE_USER, AUTH_TYPE); {@link Identity#NONE} without authentication
      */
     public record Pending(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared,
-                          FrameWriter frames) { }
+                          FrameWriter frames, Identity identity) { }
 
     /** Standalone the upgrade follows admission within microseconds; in a container within one request. */
     static final long EXPIRY_MS = 10_000;
@@ -67,6 +69,10 @@ public final class PendingConnections {
 
     /** A new ticket for the request, or null when {@code capacity} tickets are already waiting. */
     String put(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared) {
+        return put(request, route, stdin, shared, Identity.NONE);
+    }
+
+    String put(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared, Identity identity) {
         if (count.incrementAndGet() > capacity) {
             count.decrementAndGet();
             return null;
@@ -74,7 +80,7 @@ public final class PendingConnections {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         String ticket = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Entry entry = new Entry(new Pending(request, route, stdin, shared, null));
+        Entry entry = new Entry(new Pending(request, route, stdin, shared, null, identity));
         pending.put(ticket, entry);
         try {
             entry.expiry = timer.schedule(() -> expire(ticket), EXPIRY_MS, TimeUnit.MILLISECONDS);
@@ -99,7 +105,7 @@ public final class PendingConnections {
         }
         Pending p = e.pending;
         FrameWriter frames = e.frames;
-        return frames == null ? p : new Pending(p.request(), p.route(), p.stdin(), p.shared(), frames);
+        return frames == null ? p : new Pending(p.request(), p.route(), p.stdin(), p.shared(), frames, p.identity());
     }
 
     /** The front door can write frames to the connection the ticket is for itself (standalone). */

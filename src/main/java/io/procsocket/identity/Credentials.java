@@ -1,6 +1,6 @@
 package io.procsocket.identity;
 
-import io.procsocket.gateway.HandshakeInfo;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -23,12 +23,21 @@ public record Credentials(String basicUser, String basicPassword, String bearer,
 
     public static final Credentials NONE = new Credentials(null, null, null, null);
 
-    /** The credentials of {@code request}; {@code bearerCookie} is the cookie a token may be in, or null. */
-    public static Credentials of(HandshakeInfo request, String bearerCookie, String clientCert) {
+    /**
+     * The credentials in a request's headers; {@code bearerCookie} is the cookie a token may be in, or null;
+     * {@code clientCert} the TLS client certificate's subject, or null.
+     */
+    public static Credentials of(List<Map.Entry<String, String>> headers, String bearerCookie, String clientCert) {
         String basicUser = null;
         String basicPassword = null;
         String bearer = null;
-        String authorization = request.header("Authorization");
+        String authorization = null;
+        for (Map.Entry<String, String> h : headers) {
+            if (h.getKey().equalsIgnoreCase("Authorization")) {
+                authorization = h.getValue();
+                break;
+            }
+        }
         if (authorization != null) {
             String a = authorization.trim();
             String scheme = a.contains(" ") ? a.substring(0, a.indexOf(' ')).toLowerCase(Locale.ROOT) : "";
@@ -44,10 +53,10 @@ public record Credentials(String basicUser, String basicPassword, String bearer,
             }
         }
         if (bearer == null) {
-            bearer = fromSubprotocol(request);
+            bearer = fromSubprotocol(headers);
         }
         if (bearer == null && bearerCookie != null) {
-            bearer = cookie(request, bearerCookie);
+            bearer = cookie(headers, bearerCookie);
         }
         return new Credentials(basicUser, basicPassword, bearer, clientCert);
     }
@@ -60,8 +69,8 @@ public record Credentials(String basicUser, String basicPassword, String bearer,
         }
     }
 
-    private static String fromSubprotocol(HandshakeInfo request) {
-        for (Map.Entry<String, String> h : request.headers()) {
+    private static String fromSubprotocol(List<Map.Entry<String, String>> headers) {
+        for (Map.Entry<String, String> h : headers) {
             if (!h.getKey().equalsIgnoreCase("Sec-WebSocket-Protocol")) {
                 continue;
             }
@@ -76,8 +85,8 @@ public record Credentials(String basicUser, String basicPassword, String bearer,
     }
 
     /** RFC 6265 5.4: {@code Cookie: a=1; b=2}, possibly in several headers. */
-    static String cookie(HandshakeInfo request, String name) {
-        for (Map.Entry<String, String> h : request.headers()) {
+    static String cookie(List<Map.Entry<String, String>> headers, String name) {
+        for (Map.Entry<String, String> h : headers) {
             if (!h.getKey().equalsIgnoreCase("Cookie")) {
                 continue;
             }

@@ -3,6 +3,7 @@ package io.procsocket.launcher;
 import io.procsocket.config.CommandLine;
 import io.procsocket.config.Config;
 import io.procsocket.config.UsageException;
+import io.procsocket.gateway.IdentityCheck;
 import io.procsocket.config.Version;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.log.StandaloneLogging;
@@ -34,6 +35,10 @@ public final class Main {
             parsed = CommandLine.parse(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath());
             // A JVM option, but as much a flag as any: refused before any port opens.
             ProcessBackends.checkProperty();
+            if (parsed.action() == CommandLine.Action.RUN) {
+                // The password, token and key files, read now so that a weak entry is one line and status 1.
+                IdentityCheck.load(parsed.config());
+            }
         } catch (UsageException e) {
             err.println("procsocket: " + e.getMessage());
             return e.exitStatus();

@@ -1,5 +1,6 @@
 package io.procsocket.process;
 
+import io.procsocket.identity.Identity;
 import io.procsocket.config.Config;
 import io.procsocket.config.Version;
 import io.procsocket.gateway.HandshakeInfo;
@@ -31,6 +32,12 @@ public final class CgiEnvironment {
         Map<String, String> env = build(request, "GET", "", "", route, config, uniqueId, remoteHost);
         env.put("PATH_TRANSLATED", request.contextPath() + request.path());
         return env;
+    }
+
+    /** REMOTE_USER and AUTH_TYPE: who the connection serves, as the gateway's identity check (or the container) said. */
+    public static void identify(Map<String, String> env, Identity identity) {
+        env.put("AUTH_TYPE", identity.authType());
+        env.put("REMOTE_USER", identity.user());
     }
 
     /**

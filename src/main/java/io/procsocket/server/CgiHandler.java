@@ -2,6 +2,8 @@ package io.procsocket.server;
 
 import io.procsocket.config.Config;
 import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.IdentityCheck;
+import io.procsocket.identity.Identity;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Refusal;
 import io.procsocket.gateway.ScriptLocator;
@@ -52,31 +54,38 @@ final class CgiHandler {
             }
             return false;
         }
+        // A script is a program: the same identity check as an upgrade, before a fork slot is taken.
+        HandshakeInfo asked = GrizzlyRequests.handshakeInfo(request.getRequest());
+        IdentityCheck.Decision who = asked == null ? null : gateway.identity().check(asked, log);
+        if (who == null || !who.admitted()) {
+            PlainHttpHandler.refuse(response, who == null ? Refusal.BAD_REQUEST : who.refusal());
+            return true;
+        }
         if (!gateway.forks().tryAcquire()) {
             log.error("http", "Max of possible forks already active, CGI request rejected");
             PlainHttpHandler.text(response, 429, Refusal.TOO_MANY.body());
             return true;
         }
         try {
-            run(request, response, lookup, log);
+            run(request, response, lookup, who.identity(), log);
         } finally {
             gateway.forks().release();
         }
         return true;
     }
 
-    private void run(Request request, Response response, ScriptLocator.Lookup lookup, GatewayLog log)
+    private void run(Request request, Response response, ScriptLocator.Lookup lookup, Identity who, GatewayLog log)
             throws IOException {
         String id = gateway.openConnection();
         try {
-            runScript(request, response, lookup, log, id);
+            runScript(request, response, lookup, who, log, id);
         } finally {
             gateway.connectionEnded(id);
         }
     }
 
-    private void runScript(Request request, Response response, ScriptLocator.Lookup lookup, GatewayLog log, String id)
-            throws IOException {
+    private void runScript(Request request, Response response, ScriptLocator.Lookup lookup, Identity who,
+                           GatewayLog log, String id) throws IOException {
         HandshakeInfo info = GrizzlyRequests.handshakeInfo(request.getRequest());
         String method = request.getMethod().getMethodString();
         long length = request.getContentLengthLong();
@@ -84,6 +93,7 @@ final class CgiHandler {
         Map<String, String> env = CgiEnvironment.build(info, method, length >= 0 ? Long.toString(length) : "",
                 type == null ? "" : type, lookup.route(), config, id,
                 CgiEnvironment.remoteHost(info.remoteAddr(), config.reverseLookup()));
+        CgiEnvironment.identify(env, who);
         GatewayLog scope = log.with("id", id).with("command", lookup.route().label());
         for (String name : CgiEnvironment.dropUnpassable(env)) {
             scope.error("process", "%s not passed to the script: over Linux's 128 KiB for one variable", name);

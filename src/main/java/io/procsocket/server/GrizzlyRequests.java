@@ -1,5 +1,10 @@
 package io.procsocket.server;
 
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.glassfish.grizzly.ssl.SSLUtils;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Ipv6Text;
 import io.procsocket.gateway.UriPaths;
@@ -59,9 +64,32 @@ final class GrizzlyRequests {
         }
         String query = request.getQueryString();
         String requestUri = query == null ? rawPath : rawPath + "?" + query;
+        String certificate = clientCertificate(request);
         return new HandshakeInfo(requestUri, path, query == null ? "" : query, "", headers(request),
                 remoteAddr(request), UnixConnection.isUnix(request.getConnection()) ? -1 : request.getRemotePort(),
                 request.isSecure(),
-                request.getMethod().getMethodString(), request.getProtocolString());
+                request.getMethod().getMethodString(), request.getProtocolString(), certificate,
+                certificate.isEmpty() ? "" : "ClientCert");
+    }
+
+    /**
+     * The subject (RFC 2253) of the TLS client certificate the connection presented (--sslca), or "": it becomes
+     * REMOTE_USER. The TLS handshake has verified it against --sslca before any request could be read.
+     */
+    static String clientCertificate(HttpRequestPacket request) {
+        if (!request.isSecure()) {
+            return "";
+        }
+        SSLEngine engine = SSLUtils.getSSLEngine(request.getConnection());
+        if (engine == null) {
+            return "";
+        }
+        try {
+            Certificate[] chain = engine.getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x
+                    ? x.getSubjectX500Principal().getName() : "";
+        } catch (SSLPeerUnverifiedException e) {
+            return "";
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.procsocket.server;
 
 import io.procsocket.config.Config;
 import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.gateway.IdentityCheck;
 import io.procsocket.gateway.CleanPath;
 import io.procsocket.gateway.HostHeader;
 import io.procsocket.gateway.Refusal;
@@ -22,8 +24,10 @@ final class PlainHttpHandler extends HttpHandler {
     private final boolean console;
     private final CgiHandler cgi;
     private final StaticFiles files;
+    private final Gateway gateway;
 
     PlainHttpHandler(Gateway gateway) {
+        this.gateway = gateway;
         this.config = gateway.config();
         this.console = config.devConsole();
         this.cgi = config.cgiDir() == null ? null : new CgiHandler(gateway);
@@ -79,6 +83,17 @@ final class PlainHttpHandler extends HttpHandler {
             response.getOutputStream().write(reply.body());
             return;
         }
+        // With --basicauth the pages ask too, so that a browser prompts once and then sends the credentials with
+        // the page's WebSocket upgrades (it cannot be made to with JavaScript). Token schemes leave pages open:
+        // the console's token field carries the token with the upgrade.
+        if (gateway.identity().pagesNeedCredentials() && (console || files != null)) {
+            HandshakeInfo info = GrizzlyRequests.handshakeInfo(request.getRequest());
+            IdentityCheck.Decision who = info == null ? null : gateway.identity().check(info, log);
+            if (who == null || !who.admitted()) {
+                refuse(response, who == null ? Refusal.BAD_REQUEST : who.refusal());
+                return;
+            }
+        }
         if (console) {
             log.access("http", "DEVCONSOLE");
             byte[] page = ConsolePage.render(request.isSecure(), host, uri + (query == null ? "" : "?" + query),
@@ -100,6 +115,14 @@ final class PlainHttpHandler extends HttpHandler {
         }
         log.access("http", "NOT FOUND");
         text(response, 404, "404 page not found\n");
+    }
+
+    /** A refusal with its headers (401's challenge, 429's Retry-After). */
+    static void refuse(Response response, Refusal refusal) throws java.io.IOException {
+        for (Config.Header h : refusal.headers()) {
+            response.addHeader(h.name(), h.value());
+        }
+        text(response, refusal.status(), refusal.body());
     }
 
     static void text(Response response, int status, String body) throws java.io.IOException {

@@ -37,6 +37,9 @@ final class ServletRequests {
         }
         return new HandshakeInfo(query == null ? rawPath : rawPath + "?" + query, path, query == null ? "" : query,
                 contextPath, headers, Ipv6Text.canonical(request.getRemoteAddr()), request.getRemotePort(), request.isSecure(),
-                request.getMethod(), request.getProtocol());
+                request.getMethod(), request.getProtocol(),
+                // The container's own authentication, if its security constraints asked for one.
+                request.getUserPrincipal() == null ? "" : request.getUserPrincipal().getName(),
+                request.getUserPrincipal() == null ? "" : request.getAuthType());
     }
 }

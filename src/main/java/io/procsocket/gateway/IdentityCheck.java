@@ -1,0 +1,113 @@
+package io.procsocket.gateway;
+
+import io.procsocket.config.Config;
+import io.procsocket.config.UsageException;
+import io.procsocket.identity.Authenticator;
+import io.procsocket.identity.BasicAuthenticator;
+import io.procsocket.identity.BearerAuthenticator;
+import io.procsocket.identity.Credentials;
+import io.procsocket.identity.FailureThrottle;
+import io.procsocket.identity.Identity;
+import io.procsocket.identity.JwtAuthenticator;
+import io.procsocket.identity.Verdict;
+import io.procsocket.log.GatewayLog;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who a request is from, decided before anything is kept for it: every configured scheme (--basicauth, --bearer,
+ * --jwt-jwks) looks at its credentials, and the transport's word (a TLS client certificate standalone, the
+ * container's authenticated user) counts too. Any scheme admitting is enough; credentials that no scheme admits
+ * and some scheme refuses get 401, as does a request with none when a scheme is required. Repeated refusals from
+ * one address are answered 429 for a growing while without looking ({@link FailureThrottle}).
+ */
+public final class IdentityCheck {
+    /** The identity a request has (NONE without authentication), or the answer that refuses it. */
+    public record Decision(Identity identity, Refusal refusal) {
+        public boolean admitted() {
+            return refusal == null;
+        }
+    }
+
+    private final List<Authenticator> schemes;
+    private final Config.Auth auth;
+    private final FailureThrottle throttle = new FailureThrottle();
+    private final Refusal challenge;
+
+    private IdentityCheck(List<Authenticator> schemes, Config.Auth auth) {
+        this.schemes = List.copyOf(schemes);
+        this.auth = auth;
+        List<Config.Header> headers = new ArrayList<>();
+        if (auth.basicAuth() != null) {
+            headers.add(new Config.Header("WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\", charset=\"UTF-8\""));
+        }
+        if (auth.bearer() != null || auth.jwtJwks() != null) {
+            headers.add(new Config.Header("WWW-Authenticate", "Bearer realm=\"" + auth.realm() + "\""));
+        }
+        this.challenge = new Refusal(401, "401 Unauthorized\n", headers);
+    }
+
+    /** Reads every scheme's file now: a bad one stops the server from starting, with one line saying why. */
+    public static IdentityCheck load(Config config) throws UsageException {
+        Config.Auth auth = config.auth();
+        List<Authenticator> schemes = new ArrayList<>();
+        if (auth.basicAuth() != null) {
+            schemes.add(BasicAuthenticator.load(auth.basicAuth()));
+        }
+        if (auth.bearer() != null) {
+            schemes.add(BearerAuthenticator.load(auth.bearer()));
+        }
+        if (auth.jwtJwks() != null) {
+            schemes.add(JwtAuthenticator.load(auth.jwtJwks(), auth.jwtIssuer(), auth.jwtAudience()));
+        }
+        return new IdentityCheck(schemes, auth);
+    }
+
+    /** Whether plain HTTP requests need credentials too: with Basic, so that a browser prompts on the page. */
+    public boolean pagesNeedCredentials() {
+        return auth.basicAuth() != null;
+    }
+
+    public Decision check(HandshakeInfo request, GatewayLog log) {
+        long wait = throttle.waitMs(request.remoteAddr());
+        if (wait > 0) {
+            log.access("http", "AUTH REFUSED (429): too many failed attempts from this address, %d ms to wait", wait);
+            return new Decision(null, new Refusal(429, "429 Too Many Requests: too many failed attempts\n",
+                    List.of(new Config.Header("Retry-After", Long.toString((wait + 999) / 1000)))));
+        }
+        boolean fromContainer = !request.principal().isEmpty() && !"ClientCert".equals(request.principalType());
+        String clientCert = fromContainer ? null : emptyToNull(request.principal());
+        Credentials credentials = schemes.isEmpty() ? Credentials.NONE
+                : Credentials.of(request.headers(), auth.bearerCookie(), clientCert);
+        Verdict.Refused refused = null;
+        for (Authenticator scheme : schemes) {
+            Verdict v = scheme.check(credentials);
+            if (v instanceof Verdict.Admitted a) {
+                throttle.succeeded(request.remoteAddr());
+                return new Decision(a.identity(), null);
+            }
+            if (v instanceof Verdict.Refused r && refused == null) {
+                refused = r;
+            }
+        }
+        if (refused != null) {
+            throttle.failed(request.remoteAddr());
+            log.access("http", "AUTH REFUSED (401): %s%s", refused.reason(),
+                    refused.user().isEmpty() ? "" : " (user '" + refused.user() + "')");
+            return new Decision(null, challenge);
+        }
+        if (!request.principal().isEmpty()) {
+            return new Decision(new Identity(request.principal(),
+                    fromContainer ? request.principalType() : "ClientCert"), null);
+        }
+        if (auth.required()) {
+            log.access("http", "AUTH REFUSED (401): no credentials");
+            return new Decision(null, challenge);
+        }
+        return new Decision(Identity.NONE, null);
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+}
