@@ -5,14 +5,15 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Slows down guessing: after {@link #FREE_FAILURES} refused credentials from one address, that address is refused
- * outright (429, nothing checked) for a delay that doubles with each further failure, up to {@link #MAX_DELAY_MS}.
+ * Slows down guessing: {@link #FREE_FAILURES} refused credentials from one address cost nothing (a mistyped
+ * password), each one after that makes the address wait, refused outright (429, nothing checked), for a delay that
+ * doubles with each further failure, from {@link #FIRST_DELAY_MS} up to {@link #MAX_DELAY_MS}.
  * No thread waits out the delay: the answer comes at once, it is only the next try that has to wait. A success
  * forgets the address. Bounded: the addresses failing most recently, {@link #MAX_ADDRESSES} of them.
  */
 public final class FailureThrottle {
     static final int FREE_FAILURES = 3;
-    static final long FIRST_DELAY_MS = 250;
+    static final long FIRST_DELAY_MS = 1000;
     static final long MAX_DELAY_MS = 30_000;
     /** An address quiet this long starts afresh. */
     static final long FORGET_MS = 15 * 60_000;
@@ -63,7 +64,7 @@ public final class FailureThrottle {
         }
         r.failures++;
         r.last = now;
-        int over = r.failures - FREE_FAILURES;
+        int over = r.failures - FREE_FAILURES - 1;
         if (over >= 0) {
             long delay = over >= 20 ? MAX_DELAY_MS : Math.min(MAX_DELAY_MS, FIRST_DELAY_MS << over);
             r.blockedUntil = now + delay;

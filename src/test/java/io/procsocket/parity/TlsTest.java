@@ -125,6 +125,15 @@ class TlsTest {
     }
 
     @Test
+    void clientCertificatesSubjectIsTheUserTheProgramSees() throws Exception {
+        Path who = TesterScripts.sh(tmp, "who.sh", "echo \"$REMOTE_USER|$AUTH_TYPE\"");
+        try (TesterServer server = TesterServer.start("--ssl", "--sslcert=" + certs.path("server-rsa.pem"),
+                "--sslkey=" + certs.path("rsa-pkcs1.key"), "--sslca=" + certs.path("ca.pem"), who.toString())) {
+            assertEquals("CN=procsocket test client|ClientCert", firstMessageOverWss(certs.clientContext(true), server.port()));
+        }
+    }
+
+    @Test
     void mutualTlsRefusesAClientWithoutCertificate() throws Exception {
         try (TesterServer server = start("rsa-pkcs1.key", "server-rsa.pem", "--sslca=" + certs.path("ca.pem"))) {
             // TLS 1.3 clients finish their side of the handshake before the server checks; the refusal
