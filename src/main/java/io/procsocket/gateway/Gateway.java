@@ -55,6 +55,7 @@ public final class Gateway implements AutoCloseable {
 
     private final Config config;
     private final IdentityCheck identity;
+    private final AuthorizeHook authorize;
     private final Router router;
     private final ForkLimiter forks;
     private final PendingConnections pending;
@@ -83,6 +84,7 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         this.router = new Router(config);
+        this.authorize = new AuthorizeHook(this);
         this.forks = new ForkLimiter(config.maxForks());
         // First, before any thread starts: with --shared-bus this reaches Redis, and a server that cannot must fail
         // to start with nothing left running.
@@ -165,6 +167,10 @@ public final class Gateway implements AutoCloseable {
         if (!originAllowed(request, log)) {
             return Admission.refused(Refusal.ORIGIN_FORBIDDEN);
         }
+        Refusal hook = route == null || !authorize.configured() ? null : authorize.check(request, route, who, log);
+        if (hook != null) {
+            return Admission.refused(hook);
+        }
         return ticket(request, route, echo ? null : new StdinBacklog(), null, echo, who, log);
     }
 
@@ -179,6 +185,11 @@ public final class Gateway implements AutoCloseable {
         }
         if (!originAllowed(request, log)) {
             return Admission.refused(Refusal.ORIGIN_FORBIDDEN);
+        }
+        // Before a place is reserved: the hook may take seconds, and a place held meanwhile is a client refused.
+        Refusal hook = authorize.configured() ? authorize.check(request, lookup.route(), who, log) : null;
+        if (hook != null) {
+            return Admission.refused(hook);
         }
         SharedRoutes.Place place = shared.reserve(lookup.route(), request.contextPath());
         if (place.refused() == SharedRoutes.Refused.FORKS) {
