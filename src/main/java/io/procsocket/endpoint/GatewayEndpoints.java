@@ -42,7 +42,7 @@ public final class GatewayEndpoints {
         // One gateway's programs a procsocket.v1 client may resume: the tokens live as long as its endpoint.
         ResumeTokens<ProtocolProcess> tokens = new ResumeTokens<>();
         return ServerEndpointConfig.Builder.create(GatewayEndpoint.class, PATH_TEMPLATE)
-                .subprotocols(List.of(Subprotocol.V1))
+                .subprotocols(List.of(Subprotocol.V1, Subprotocol.LINES))
                 .encoders(List.of(StdoutLineEncoder.class, StdoutChunkEncoder.class, StdStreamLineEncoder.class,
                         ServerEventEncoder.class, StreamChunkEncoder.class))
                 .decoders(List.of(StdinLineDecoder.class, StdinChunkDecoder.class, ClientRequestDecoder.class,

@@ -6,6 +6,11 @@ import java.util.Map;
 /** The WebSocket subprotocol a client offers to speak procsocket.v1 (docs/PROTOCOL.md). */
 public final class Subprotocol {
     public static final String V1 = "procsocket.v1";
+    /**
+     * Plain line mode, asked for by name: a browser that must offer a subprotocol (one carrying a bearer token,
+     * {@code bearer.<token>}) fails the connection unless the server echoes one back, so it offers this as well.
+     */
+    public static final String LINES = "procsocket.lines";
     public static final String HEADER = "Sec-WebSocket-Protocol";
 
     private Subprotocol() { }
