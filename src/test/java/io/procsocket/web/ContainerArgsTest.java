@@ -27,11 +27,20 @@ class ContainerArgsTest {
     @Test
     void everyContainerOwnedFlagIsRefusedNotIgnored() {
         for (String flag : List.of("--port=9000", "-port 9000", "--address=127.0.0.1", "--ssl", "--sslcert=x",
-                "--sslkey=x", "--sslca=x", "--redirport=80", "--unixsocket=/tmp/s")) {
+                "--sslkey=x", "--sslca=x", "--redirport=80", "--unixsocket=/tmp/s",
+                // Identity is the container's too (its realms and security constraints).
+                "--basicauth=x", "--realm=x", "--bearer=x", "--bearer-cookie=x", "--jwt-jwks=x", "--jwt-issuer=x",
+                "--jwt-audience=x")) {
             UsageException e = assertThrows(UsageException.class,
                     () -> ContainerArgs.parse(flag + " cat", ENV, CWD), flag);
             assertTrue(e.getMessage().contains("belongs to the servlet container"), e.getMessage());
         }
+    }
+
+    @Test
+    void theAuthorizeHookWorksInAContainerToo() throws Exception {
+        assertEquals(List.of("/bin/true"), ContainerArgs.parse("--authorize=/bin/true cat", ENV, CWD).auth()
+                .authorize());
     }
 
     @Test
