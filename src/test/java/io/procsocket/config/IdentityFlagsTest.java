@@ -15,23 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The identity flags: parsed in the one place flags are, each scheme's options only with it, one line each. */
 class IdentityFlagsTest {
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
-
     @TempDir
     Path dir;
 
     private Config.Auth auth(String... args) throws UsageException {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("cat");
-        return CommandLine.parse(all, ENV, dir).config().auth();
+        return TesterFlags.parse(dir, args).auth();
     }
 
     private String refused(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("cat");
-        UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse(all, ENV, dir));
-        assertFalse(e.getMessage().contains("\n"), e.getMessage());
-        return e.getMessage();
+        return TesterFlags.refused(dir, args);
     }
 
     @Test

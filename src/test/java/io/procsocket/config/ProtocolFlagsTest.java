@@ -13,20 +13,12 @@ import org.junit.jupiter.api.Test;
 
 /** --protocol, --resume and --resume-buffer: parsed in the one place flags are, each bad value one line. */
 class ProtocolFlagsTest {
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
-
     private static Config.Protocol protocol(String... args) throws UsageException {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("cat");
-        return CommandLine.parse(all, ENV, Path.of("/")).config().protocol();
+        return TesterFlags.parse(Path.of("/"), args).protocol();
     }
 
     private static String refused(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("cat");
-        UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse(all, ENV, Path.of("/")));
-        assertFalse(e.getMessage().contains("\n"), e.getMessage());
-        return e.getMessage();
+        return TesterFlags.refused(Path.of("/"), args);
     }
 
     @Test

@@ -15,20 +15,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** --shared and its options: parsed in the one place flags are, each bad value one line. */
 class SharedFlagsTest {
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
-
     private static Config.Shared shared(String... args) throws UsageException {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.add("cat");
-        return CommandLine.parse(all, ENV, Path.of("/")).config().shared();
+        return TesterFlags.parse(Path.of("/"), args).shared();
     }
 
     private static String refused(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.add("cat");
-        UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse(all, ENV, Path.of("/")));
-        assertFalse(e.getMessage().contains("\n"), e.getMessage());
-        return e.getMessage();
+        return TesterFlags.refused(Path.of("/"), args);
     }
 
     @Test
