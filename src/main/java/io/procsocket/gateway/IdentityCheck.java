@@ -69,6 +69,11 @@ public final class IdentityCheck {
     }
 
     public Decision check(HandshakeInfo request, GatewayLog log) {
+        if (schemes.isEmpty()) {
+            // Nothing to check (the common case, and every request in a container): the transport's word or nobody.
+            return new Decision(request.principal().isEmpty() ? Identity.NONE : new Identity(request.principal(),
+                    request.principalType()), null);
+        }
         long wait = throttle.waitMs(request.remoteAddr());
         if (wait > 0) {
             log.access("http", "AUTH REFUSED (429): too many failed attempts from this address, %d ms to wait", wait);

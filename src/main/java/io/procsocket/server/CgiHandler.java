@@ -43,8 +43,12 @@ final class CgiHandler {
         this.config = gateway.config();
     }
 
-    /** Runs the script at {@code path}; false when no script is there (the next handler gets the request). */
-    boolean serve(Request request, Response response, String path, GatewayLog log) throws IOException {
+    /**
+     * Runs the script at {@code path}; false when no script is there (the next handler gets the request).
+     * {@code checked} is who the request was found to be from already (null: not checked yet).
+     */
+    boolean serve(Request request, Response response, String path, Identity checked, GatewayLog log)
+            throws IOException {
         ScriptLocator.Lookup lookup = ScriptLocator.locate(config.cgiDir(), path);
         if (lookup.route() == null) {
             if (lookup.refusal() == Refusal.NOT_EXECUTABLE) {
@@ -55,10 +59,9 @@ final class CgiHandler {
             return false;
         }
         // A script is a program: the same identity check as an upgrade, before a fork slot is taken.
-        HandshakeInfo asked = GrizzlyRequests.handshakeInfo(request.getRequest());
-        IdentityCheck.Decision who = asked == null ? null : gateway.identity().check(asked, log);
-        if (who == null || !who.admitted()) {
-            PlainHttpHandler.refuse(response, who == null ? Refusal.BAD_REQUEST : who.refusal());
+        IdentityCheck.Decision who = checked != null ? new IdentityCheck.Decision(checked, null) : check(request, log);
+        if (!who.admitted()) {
+            PlainHttpHandler.refuse(response, who.refusal());
             return true;
         }
         if (!gateway.forks().tryAcquire()) {
@@ -72,6 +75,11 @@ final class CgiHandler {
             gateway.forks().release();
         }
         return true;
+    }
+
+    private IdentityCheck.Decision check(Request request, GatewayLog log) {
+        HandshakeInfo asked = GrizzlyRequests.handshakeInfo(request.getRequest());
+        return asked == null ? new IdentityCheck.Decision(null, Refusal.BAD_REQUEST) : gateway.identity().check(asked, log);
     }
 
     private void run(Request request, Response response, ScriptLocator.Lookup lookup, Identity who, GatewayLog log)

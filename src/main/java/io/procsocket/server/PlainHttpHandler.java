@@ -8,6 +8,7 @@ import io.procsocket.gateway.CleanPath;
 import io.procsocket.gateway.HostHeader;
 import io.procsocket.gateway.Refusal;
 import io.procsocket.gateway.UriPaths;
+import io.procsocket.identity.Identity;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.web.ClientLibrary;
 import io.procsocket.web.ConsolePage;
@@ -86,6 +87,7 @@ final class PlainHttpHandler extends HttpHandler {
         // With --basicauth the pages ask too, so that a browser prompts once and then sends the credentials with
         // the page's WebSocket upgrades (it cannot be made to with JavaScript). Token schemes leave pages open:
         // the console's token field carries the token with the upgrade.
+        Identity checked = null;
         if (gateway.identity().pagesNeedCredentials() && (console || files != null)) {
             HandshakeInfo info = GrizzlyRequests.handshakeInfo(request.getRequest());
             IdentityCheck.Decision who = info == null ? null : gateway.identity().check(info, log);
@@ -93,6 +95,7 @@ final class PlainHttpHandler extends HttpHandler {
                 refuse(response, who == null ? Refusal.BAD_REQUEST : who.refusal());
                 return;
             }
+            checked = who.identity();
         }
         if (console) {
             log.access("http", "DEVCONSOLE");
@@ -107,7 +110,7 @@ final class PlainHttpHandler extends HttpHandler {
             response.getOutputStream().write(page);
             return;
         }
-        if (cgi != null && cgi.serve(request, response, path, log)) {
+        if (cgi != null && cgi.serve(request, response, path, checked, log)) {
             return;
         }
         if (files != null && files.serve(request, response, path, log)) {
