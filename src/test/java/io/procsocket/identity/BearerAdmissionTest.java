@@ -128,6 +128,21 @@ class BearerAdmissionTest {
     }
 
     @Test
+    void strangersHoldNoForkSlotSoTheyCannotCrowdOutTheRealUser() throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens3"),
+                HexFormat.of().formatHex(BearerAuthenticator.sha256(TOKEN)) + "  alice\n");
+        Path who = TesterScripts.sh(dir, "who3.sh", "echo \"$REMOTE_USER\"");
+        try (TesterServer one = TesterServer.start("--maxforks=1", "--bearer=" + tokens, who.toString())) {
+            for (int i = 0; i < 50; i++) {
+                assertEquals(401, RawHttp.upgrade(one.port(), "/", "").status(), "stranger " + i);
+            }
+            try (RawWebSocket ws = RawWebSocket.open(one.port(), "/", WAIT, 0, "Authorization: Bearer " + TOKEN + "\r\n")) {
+                assertEquals("alice", ws.readFrame().text());
+            }
+        }
+    }
+
+    @Test
     void aMalformedTokenFileStopsTheStartWithOneLine() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad-tokens"), "not-a-digest\n", StandardCharsets.UTF_8);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
