@@ -2,7 +2,7 @@
 // ES module served by the server itself at /.procsocket/procsocket.js (no CDN, no build step).
 //
 //   import { connect } from '/.procsocket/procsocket.js';
-//   const p = connect('ws://host/path', { resume: true });
+//   const p = connect('ws://host/path', { resume: true });   // { bearer: token } for --bearer/--jwt-jwks
 //   p.on('stdout', (data) => ...); p.on('stderr', ...); p.on('exit', (e) => ...); p.on('close', ...);
 //   p.write('a line\n'); p.eof(); p.signal('INT'); p.close();
 //
@@ -12,6 +12,15 @@
 // ({attempt, delay, code, reason}); 'close' ({code, reason, wasClean}) once, when the client is done for good.
 
 export const PROTOCOL = 'procsocket.v1';
+/** The subprotocol entry that carries a bearer token (the browser's WebSocket API cannot set headers). */
+export const BEARER_PREFIX = 'bearer.';
+// RFC 7230 3.2.6 tchar: what a Sec-WebSocket-Protocol entry may be made of.
+const TOKEN_CHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Whether a bearer token can travel as a subprotocol entry (JWTs can: base64url and dots). */
+export function carriesAsSubprotocol(token) {
+  return TOKEN_CHARS.test(String(token));
+}
 
 const STDIN = 0;
 const STDOUT = 1;
@@ -25,6 +34,11 @@ const DEFAULTS = {
   initialDelay: 250,
   maxDelay: 8000,
   maxAttempts: 10,
+  // A token for --bearer or --jwt-jwks, offered as the subprotocol entry bearer.<token> on every connection
+  // (reconnects included); the server never echoes it back.
+  bearer: null,
+  // More subprotocol entries to offer after procsocket.v1.
+  protocols: [],
 };
 
 export function connect(url, options) {
@@ -35,6 +49,16 @@ export class ProcsocketClient {
   constructor(url, options) {
     this.url = String(url);
     this.options = Object.assign({}, DEFAULTS, options || {});
+    this.protocols = [PROTOCOL].concat(Array.from(this.options.protocols || [], String));
+    const bearer = this.options.bearer;
+    if (bearer !== null && bearer !== undefined && bearer !== '') {
+      if (!carriesAsSubprotocol(bearer)) {
+        // Said here, without the token: the WebSocket constructor's own SyntaxError would quote it.
+        throw new TypeError('procsocket: this bearer token cannot be carried as a subprotocol entry: only letters, ' +
+          'digits and !#$%&\'*+-.^_`|~ can (a JWT can); send it in an Authorization header or a cookie instead');
+      }
+      this.protocols.push(BEARER_PREFIX + bearer);
+    }
     this.handlers = new Map(EVENTS.map((e) => [e, []]));
     this.socket = null;
     this.token = null;
@@ -145,7 +169,7 @@ export class ProcsocketClient {
   open() {
     let ws;
     try {
-      ws = new WebSocket(this.url, [PROTOCOL]);
+      ws = new WebSocket(this.url, this.protocols);
     } catch (e) {
       this.emit('error', { message: 'cannot connect to ' + this.url + ': ' + e.message, fatal: true });
       this.finish({ code: 1006, reason: '', wasClean: false });

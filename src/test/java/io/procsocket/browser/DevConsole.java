@@ -64,6 +64,18 @@ final class DevConsole {
         field.sendKeys(url, Keys.ENTER);
     }
 
+    /** Types {@code token} into the token field (a password field: the page never shows it). */
+    void token(String token) {
+        WebElement field = driver.findElement(By.id("token"));
+        field.clear();
+        field.sendKeys(token);
+    }
+
+    /** Everything the log shows, as text. */
+    String logText() {
+        return text(driver.findElement(By.id("log")));
+    }
+
     /** Ticks (or clears) the procsocket.v1 box: the next connect goes through the client library. */
     void protocol(boolean on) {
         WebElement box = driver.findElement(By.id("protocol"));

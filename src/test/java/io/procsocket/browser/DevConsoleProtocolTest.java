@@ -11,23 +11,11 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 
 /** The dev console in procsocket.v1 mode (through /.procsocket/procsocket.js) in real Chromium. */
-class DevConsoleProtocolTest extends WithChromium {
-    private DevConsole console;
-
-    @TempDir
-    Path dir;
-
-    @BeforeEach
-    void page() {
-        console = new DevConsole(chromium);
-    }
-
+class DevConsoleProtocolTest extends WithDevConsole {
     @Test
     void stdoutAndStderrShownApartAndTheExitCode() throws Exception {
         Path script = TesterScripts.sh(dir, "mixed.sh", "echo out one\necho err one >&2\necho out two\nexit 3");

@@ -10,23 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 
 /** The dev console in real Chromium against the real standalone server, text mode. */
-class DevConsoleTextTest extends WithChromium {
-    private DevConsole console;
-
-    @TempDir
-    Path dir;
-
-    @BeforeEach
-    void page() {
-        console = new DevConsole(chromium);
-    }
-
+class DevConsoleTextTest extends WithDevConsole {
     @Test
     void countScriptShowsTenLinesThenCloseCode1000AndReadyStateClosed() throws Exception {
         // count.sh without the sleeps, and waiting for a first line so the OPEN state is observable.

@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.procsocket.config.UsageException;
 import io.procsocket.gateway.HandshakeInfo;
+import io.procsocket.testing.Htpasswd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,7 +63,7 @@ class BasicAuthenticatorTest {
     @Test
     void unknownUserCostsABcryptLikeAKnownOne() throws Exception {
         Path file = dir.resolve("htpasswd");
-        htpasswd("-B", "-C", "10", "-b", "-c", file.toString(), "alice", "s3cret");
+        Htpasswd.run("-B", "-C", "10", "-b", "-c", file.toString(), "alice", "s3cret");
         BasicAuthenticator auth = BasicAuthenticator.load(file);
         auth.check(basic("alice", "warm-up"));
         long start = System.nanoTime();
@@ -110,7 +110,7 @@ class BasicAuthenticatorTest {
     @Test
     void commentsAndBlankLinesAreSkipped() throws Exception {
         Path file = htpasswdFile("alice", "s3cret");
-        htpasswd("-B", "-b", file.toString(), "bob", "hunter2");
+        Htpasswd.run("-B", "-b", file.toString(), "bob", "hunter2");
         List<String> entries = Files.readAllLines(file);
         Path commented = write("# who may start the program\n\n" + entries.get(0) + "\n   \n# bob: ops\n"
                 + entries.get(1) + "\n\n");
@@ -130,7 +130,7 @@ class BasicAuthenticatorTest {
             "-5 | a SHA-512-crypt ($6$) entry"})
     void aWeakerEntryIsRefusedAtStartUpInOneLineNamingUserAndFormat(String option, String format) throws Exception {
         Path file = htpasswdFile("alice", "s3cret");
-        htpasswd(option, "-b", file.toString(), "bob", "hunter2");
+        Htpasswd.run(option, "-b", file.toString(), "bob", "hunter2");
         String hash = Files.readAllLines(file).get(1).substring("bob:".length());
         UsageException e = assertThrows(UsageException.class, () -> BasicAuthenticator.load(file));
         assertEquals("--basicauth " + file + ": user \"bob\" has " + format + "; only bcrypt is accepted (htpasswd -B)",
@@ -172,7 +172,7 @@ class BasicAuthenticatorTest {
     void aUserAddedWhileRunningIsAdmittedOnceTheFileIsLookedAtAgain() throws Exception {
         Path file = htpasswdFile("alice", "s3cret");
         BasicAuthenticator auth = BasicAuthenticator.load(file, nanos::get);
-        htpasswd("-B", "-b", file.toString(), "carol", "c4rol");
+        Htpasswd.run("-B", "-b", file.toString(), "carol", "c4rol");
         touchForward(file);
 
         assertInstanceOf(Verdict.Refused.class, auth.check(basic("carol", "c4rol")),
@@ -186,7 +186,7 @@ class BasicAuthenticatorTest {
     void aUserAddedWhileRunningIsAdmittedWithinSecondsOnTheRealClock() throws Exception {
         Path file = htpasswdFile("alice", "s3cret");
         BasicAuthenticator auth = BasicAuthenticator.load(file);
-        htpasswd("-B", "-b", file.toString(), "carol", "c4rol");
+        Htpasswd.run("-B", "-b", file.toString(), "carol", "c4rol");
         touchForward(file);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!(auth.check(basic("carol", "c4rol")) instanceof Verdict.Admitted)) {
@@ -202,7 +202,7 @@ class BasicAuthenticatorTest {
         Path file = htpasswdFile("alice", "s3cret");
         BasicAuthenticator auth = BasicAuthenticator.load(file, nanos::get);
         try (Records log = new Records()) {
-            htpasswd("-m", "-b", file.toString(), "dave", "d4ve");
+            Htpasswd.run("-m", "-b", file.toString(), "dave", "d4ve");
             touchForward(file);
             nanos.addAndGet(BasicAuthenticator.RECHECK_NANOS);
 
@@ -218,7 +218,7 @@ class BasicAuthenticatorTest {
                     + " (htpasswd -B); keeping the 1 users read before", records.get(0).getMessage());
 
             // Fixed with -B, the file is taken again.
-            htpasswd("-B", "-b", file.toString(), "dave", "d4ve");
+            Htpasswd.run("-B", "-b", file.toString(), "dave", "d4ve");
             touchForward(file);
             nanos.addAndGet(BasicAuthenticator.RECHECK_NANOS);
             assertInstanceOf(Verdict.Admitted.class, auth.check(basic("dave", "d4ve")));
@@ -268,7 +268,7 @@ class BasicAuthenticatorTest {
 
     private Path htpasswdFile(String user, String password) throws IOException, InterruptedException {
         Path file = dir.resolve("htpasswd");
-        htpasswd("-B", "-b", "-c", file.toString(), user, password);
+        Htpasswd.run("-B", "-b", "-c", file.toString(), user, password);
         return file;
     }
 
@@ -282,24 +282,6 @@ class BasicAuthenticatorTest {
     private static void touchForward(Path file) throws IOException {
         FileTime t = Files.getLastModifiedTime(file);
         Files.setLastModifiedTime(file, FileTime.fromMillis(t.toMillis() + 10_000));
-    }
-
-    private static void htpasswd(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("htpasswd"));
-        command.addAll(List.of(args));
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError("htpasswd is missing: these tests need Debian's apache2-utils, which "
-                    + ".ci/install-deps installs (" + e.getMessage() + ")", e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("htpasswd " + String.join(" ", args) + " did not finish");
-        }
-        assertEquals(0, p.exitValue(), "htpasswd " + String.join(" ", args) + ": " + out);
     }
 
     /** Through the header parser, as a request brings them. */

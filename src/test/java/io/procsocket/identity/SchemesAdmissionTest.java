@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.procsocket.parity.RawHttp;
+import io.procsocket.testing.Htpasswd;
 import io.procsocket.testing.RawWebSocket;
 import io.procsocket.testing.TesterLog;
 import io.procsocket.testing.TesterScripts;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -61,7 +61,7 @@ class SchemesAdmissionTest {
     @Test
     void basicAuthChallengesThenAdmitsTheRightPasswordAndNamesTheUser() throws Exception {
         Path users = dir.resolve("users");
-        htpasswd("-B", "-b", "-c", users.toString(), "alice", "wonder land");
+        Htpasswd.run("-B", "-b", "-c", users.toString(), "alice", "wonder land");
         try (TesterLog log = TesterLog.capture();
              TesterServer server = TesterServer.start("--basicauth=" + users, "--realm=ops", "--devconsole",
                      whoScript().toString())) {
@@ -85,8 +85,8 @@ class SchemesAdmissionTest {
     @Test
     void aWeakHtpasswdEntryStopsTheStartWithOneLineNamingTheUser() throws Exception {
         Path users = dir.resolve("users");
-        htpasswd("-B", "-b", "-c", users.toString(), "alice", "a");
-        htpasswd("-m", "-b", users.toString(), "bob", "b");
+        Htpasswd.run("-B", "-b", "-c", users.toString(), "alice", "a");
+        Htpasswd.run("-m", "-b", users.toString(), "bob", "b");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TesterServer.start("--basicauth=" + users, "cat").close());
         assertTrue(e.getMessage().contains("bob") && e.getMessage().contains("MD5") && !e.getMessage().contains("\n"),
@@ -116,7 +116,7 @@ class SchemesAdmissionTest {
         Path hook = TesterScripts.sh(dir, "hook.sh", "echo \"$REMOTE_USER $PATH_INFO $HTTP_X_TEAM\" >> " + seen + "\n"
                 + "[ \"$HTTP_X_TEAM\" = blue ]");
         Path users = dir.resolve("users");
-        htpasswd("-B", "-b", "-c", users.toString(), "alice", "pw");
+        Htpasswd.run("-B", "-b", "-c", users.toString(), "alice", "pw");
         try (TesterServer server = TesterServer.start("--basicauth=" + users, "--authorize=" + hook,
                 "--dir=" + Files.createDirectories(dir.resolve("scripts")))) {
             TesterScripts.sh(dir.resolve("scripts"), "who.sh", "echo \"$REMOTE_USER\"");
@@ -156,18 +156,5 @@ class SchemesAdmissionTest {
         SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k1").build(), claims);
         token.sign(new ECDSASigner(key));
         return token.serialize();
-    }
-
-    private static void htpasswd(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("htpasswd"));
-        command.addAll(List.of(args));
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (java.io.IOException e) {
-            throw new AssertionError("htpasswd is missing: .ci/install-deps installs Debian's apache2-utils", e);
-        }
-        p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "htpasswd " + command);
     }
 }
