@@ -22,9 +22,9 @@ public final class CommandLine {
     /** The outcome of parsing: an action, and for {@link Action#RUN} the config. */
     public record Parsed(Action action, Config config) { }
 
-    private enum Kind { BOOL, VALUE, LIST }
+    enum Kind { BOOL, VALUE, LIST }
 
-    private static final Map<String, Kind> FLAGS = new LinkedHashMap<>();
+    static final Map<String, Kind> FLAGS = new LinkedHashMap<>();
     static {
         for (String f : List.of("binary", "sameorigin", "ssl", "passstderr", "reverselookup", "devconsole",
                 "echoendpoint", "shared", "shared-always", "help", "version", "license")) {
@@ -34,10 +34,10 @@ public final class CommandLine {
                 "sslcert", "sslkey", "sslca", "redirport", "dir", "staticdir", "cgidir", "pingms", "unixsocket",
                 "headertimeoutms", "messagetimeoutms", "shared-input", "shared-linger", "shared-replay", "shared-queue",
                 "maxclients", "shared-bus", "protocol", "resume", "resume-buffer", "basicauth", "realm", "bearer",
-                "bearer-cookie", "jwt-jwks", "jwt-issuer", "jwt-audience", "authorize")) {
+                "bearer-cookie", "jwt-jwks", "jwt-issuer", "jwt-audience", "authorize", "config")) {
             FLAGS.put(f, Kind.VALUE);
         }
-        for (String f : List.of("address", "header", "header-ws", "header-http")) {
+        for (String f : List.of("address", "header", "header-ws", "header-http", "env")) {
             FLAGS.put(f, Kind.LIST);
         }
     }
@@ -65,6 +65,43 @@ public final class CommandLine {
      */
     public static Parsed parse(List<String> args, Map<String, String> environment, Path workingDir,
                                Set<String> refused, String why) throws UsageException {
+        Words words = read(args, refused, why);
+        Map<String, String> values = words.values();
+        if (isTrue(values, "help")) {
+            return new Parsed(Action.HELP, null);
+        }
+        if (isTrue(values, "version")) {
+            return new Parsed(Action.VERSION, null);
+        }
+        if (isTrue(values, "license")) {
+            return new Parsed(Action.LICENSE, null);
+        }
+        if (values.containsKey("config")) {
+            Path file = readableFile(values, "config", workingDir);
+            Config.Source source = new Config.Source(file, List.copyOf(args), Map.copyOf(environment), workingDir,
+                    Set.copyOf(refused), why);
+            return new Parsed(Action.RUN, RoutesFile.load(file, words, source));
+        }
+        return new Parsed(Action.RUN, build(words, environment, workingDir, List.of(), null));
+    }
+
+    /**
+     * Flags as read, before they mean anything: single values (the last one given wins), repeatable ones in order,
+     * and the words after the flags (COMMAND and its arguments).
+     */
+    record Words(Map<String, String> values, Map<String, List<String>> lists, List<String> rest) {
+        /** These words, with {@code over}'s values replacing and its repeatable flags replacing (not adding to) ours. */
+        Words overriddenBy(Words over) {
+            Map<String, String> v = new LinkedHashMap<>(values);
+            v.putAll(over.values);
+            Map<String, List<String>> l = new LinkedHashMap<>(lists);
+            l.putAll(over.lists);
+            return new Words(v, l, over.rest.isEmpty() ? rest : over.rest);
+        }
+    }
+
+    /** Reads flags the way websocketd does, refusing those in {@code refused}. */
+    static Words read(List<String> args, Set<String> refused, String why) throws UsageException {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, List<String>> lists = new LinkedHashMap<>();
         int i = 0;
@@ -112,22 +149,19 @@ public final class CommandLine {
                 values.put(name, value);
             }
         }
-        List<String> rest = List.copyOf(args.subList(i, args.size()));
-
-        if (isTrue(values, "help")) {
-            return new Parsed(Action.HELP, null);
-        }
-        if (isTrue(values, "version")) {
-            return new Parsed(Action.VERSION, null);
-        }
-        if (isTrue(values, "license")) {
-            return new Parsed(Action.LICENSE, null);
-        }
-        return new Parsed(Action.RUN, build(values, lists, rest, environment, workingDir));
+        return new Words(values, lists, List.copyOf(args.subList(i, args.size())));
     }
 
-    private static Config build(Map<String, String> values, Map<String, List<String>> lists, List<String> rest,
-                                Map<String, String> environment, Path workingDir) throws UsageException {
+    /**
+     * The config for {@code words}: the server's, or (from a routes file) one route's. {@code routes} are the
+     * file's routes (then no COMMAND is needed), {@code source} what to read again on a reload (null without
+     * --config).
+     */
+    static Config build(Words words, Map<String, String> environment, Path workingDir, List<Config.RouteSpec> routes,
+                        Config.Source source) throws UsageException {
+        Map<String, String> values = words.values();
+        Map<String, List<String>> lists = words.lists();
+        List<String> rest = words.rest();
         Path unixSocket = values.containsKey("unixsocket")
                 ? Validators.unixSocket(values.get("unixsocket"), workingDir) : null;
         // websocketd: --unixsocket alone listens on the socket only; with --port or --address, on both.
@@ -185,7 +219,7 @@ public final class CommandLine {
             command.add(CommandResolver.resolve(rest.get(0), environment.get("PATH"), workingDir).toString());
             commandName = rest.get(0).contains("/") ? rest.get(0) : command.get(0);
             command.addAll(rest.subList(1, rest.size()));
-        } else if (scriptDir == null && staticDir == null && cgiDir == null) {
+        } else if (scriptDir == null && staticDir == null && cgiDir == null && routes.isEmpty()) {
             throw new UsageException("no command given: procsocket [flags] COMMAND [ARGS...], or --dir, --staticdir "
                     + "or --cgidir (see --help)");
         }
@@ -200,7 +234,7 @@ public final class CommandLine {
                 devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
                 isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs,
                 unixSocket, listenTcp, commandName, shared(values), protocol(values),
-                auth(values, environment, workingDir));
+                auth(values, environment, workingDir), extraEnv(lists), routes, source);
     }
 
     /** --shared and the options that only mean something with it (each refused without it). */
@@ -244,6 +278,20 @@ public final class CommandLine {
                 ? Validators.positiveInt("resume-buffer", values.get("resume-buffer"))
                 : Config.Protocol.DEFAULT_RESUME_BUFFER;
         return new Config.Protocol(required, resumeMs, buffer);
+    }
+
+    /** --env NAME=VALUE (the routes file's env: map): set for the program after --passenv's. */
+    private static List<Config.EnvVar> extraEnv(Map<String, List<String>> lists) throws UsageException {
+        List<Config.EnvVar> out = new ArrayList<>();
+        for (String pair : lists.getOrDefault("env", List.of())) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--env must be NAME=VALUE, got " + pair);
+            }
+            String name = Validators.envNames(pair.substring(0, eq)).get(0);
+            out.add(new Config.EnvVar(name, pair.substring(eq + 1)));
+        }
+        return out;
     }
 
     /** Identity flags: each file readable, each option only with the scheme it belongs to. */
@@ -302,7 +350,7 @@ public final class CommandLine {
                 values.containsKey("sslca") ? readableFile(values, "sslca", workingDir) : null);
     }
 
-    private static Path readableFile(Map<String, String> values, String flag, Path workingDir) throws UsageException {
+    static Path readableFile(Map<String, String> values, String flag, Path workingDir) throws UsageException {
         Path p = workingDir.resolve(values.get(flag)).toAbsolutePath().normalize();
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             throw new UsageException("--" + flag + ": not a readable file: " + values.get(flag));
@@ -380,7 +428,7 @@ public final class CommandLine {
         return words;
     }
 
-    private static boolean isTrue(Map<String, String> values, String name) {
+    static boolean isTrue(Map<String, String> values, String name) {
         return "true".equals(values.get(name));
     }
 }

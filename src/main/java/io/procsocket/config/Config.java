@@ -43,6 +43,10 @@ import java.util.List;
  *                      {@link Shared#OFF}
  * @param protocol      --protocol, --resume and --resume-buffer: the procsocket.v1 typed protocol
  * @param auth          --basicauth, --bearer, --jwt-*, --authorize: who may start a program, or {@link Auth#NONE}
+ * @param extraEnv      --env (the routes file's env:): variables set for the program after --passenv's
+ * @param routes        --config: the file's routes, each with its own config, in the order they are tried; empty
+ *                      without a routes file (then COMMAND or --dir is the one route)
+ * @param source        --config: how this config was made, to make it again on a reload; null without --config
  */
 public record Config(
         int port,
@@ -73,7 +77,10 @@ public record Config(
         String commandName,
         Shared shared,
         Protocol protocol,
-        Auth auth) {
+        Auth auth,
+        List<EnvVar> extraEnv,
+        List<RouteSpec> routes,
+        Source source) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;
@@ -212,7 +219,32 @@ public record Config(
         }
     }
 
+    /**
+     * One route of a routes file.
+     *
+     * @param path   the request path it serves: exactly, or (ending in '/') that path and everything below it
+     * @param line   where it starts in the file, for messages
+     * @param config its settings: the file's top level, the route's own, then the command line's, in that order
+     */
+    public record RouteSpec(String path, int line, Config config) {
+        public boolean prefix() {
+            return path.endsWith("/");
+        }
+
+        /** Whether this route serves {@code decodedPath}. */
+        public boolean matches(String decodedPath) {
+            return prefix() ? decodedPath.startsWith(path) || decodedPath.equals(path.substring(0, path.length() - 1))
+                    : decodedPath.equals(path);
+        }
+    }
+
+    /** The command line a config with --config came from, to read it (and its file) again on a reload. */
+    public record Source(Path file, List<String> args, java.util.Map<String, String> environment, Path workingDir,
+                         java.util.Set<String> refused, String why) { }
+
     public Config {
+        extraEnv = List.copyOf(extraEnv);
+        routes = List.copyOf(routes);
         addresses = List.copyOf(addresses);
         command = List.copyOf(command);
         passEnv = List.copyOf(passEnv);
@@ -236,7 +268,7 @@ public record Config(
 
     /** Whether upgrades can run anything: a command or a --dir. */
     public boolean servesWebSockets() {
-        return scriptDir != null || !command.isEmpty();
+        return scriptDir != null || !command.isEmpty() || !routes.isEmpty();
     }
 
     public boolean secure() {

@@ -11,6 +11,7 @@ import io.procsocket.codec.StdStreamLineEncoder;
 import io.procsocket.codec.StdoutLineEncoder;
 import io.procsocket.config.Config;
 import io.procsocket.gateway.Gateway;
+import io.procsocket.gateway.PendingConnections;
 import io.procsocket.protocol.ResumeTokens;
 import io.procsocket.protocol.Subprotocol;
 import jakarta.websocket.HandshakeResponse;
@@ -38,6 +39,19 @@ public final class GatewayEndpoints {
         }
     }
 
+    /**
+     * The ticket of an upgrade being made: standalone the last segment of the rewritten path, in a container the
+     * path parameter (Tomcat and Tyrus both list path parameters among a handshake's parameters).
+     */
+    static String ticketOf(HandshakeRequest request) {
+        List<String> param = request.getParameterMap().get(TICKET);
+        if (param != null && !param.isEmpty()) {
+            return param.get(0);
+        }
+        String path = request.getRequestURI() == null ? null : request.getRequestURI().getPath();
+        return path == null ? null : path.substring(path.lastIndexOf('/') + 1);
+    }
+
     public static ServerEndpointConfig config(Gateway gateway) {
         // One gateway's programs a procsocket.v1 client may resume: the tokens live as long as its endpoint.
         ResumeTokens<ProtocolProcess> tokens = new ResumeTokens<>();
@@ -56,9 +70,15 @@ public final class GatewayEndpoints {
                     @Override
                     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request,
                                                 HandshakeResponse response) {
-                        // --header and --header-ws on the 101, standalone and in a container alike.
-                        addHeaders(response, gateway.config().headers().all());
-                        addHeaders(response, gateway.config().headers().ws());
+                        // --header and --header-ws on the 101, standalone and in a container alike: the route's own
+                        // (a routes file's), found through the ticket the upgrade still carries.
+                        Config settings = gateway.config();
+                        PendingConnections.Pending p = gateway.pending().peek(ticketOf(request));
+                        if (p != null && p.route() != null) {
+                            settings = gateway.configFor(p.route());
+                        }
+                        addHeaders(response, settings.headers().all());
+                        addHeaders(response, settings.headers().ws());
                     }
 
                     @Override

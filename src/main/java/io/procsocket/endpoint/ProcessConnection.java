@@ -66,7 +66,7 @@ final class ProcessConnection implements ClientSession {
         this.session = session;
         this.pending = pending;
         this.request = pending.request();
-        this.config = gateway.config();
+        this.config = gateway.configFor(pending.route());
         this.stdoutFramer = OutputFramer.stdout(config);
         this.stderrFramer = OutputFramer.stderr(config);
         this.id = gateway.openConnection();
@@ -267,7 +267,7 @@ final class ProcessConnection implements ClientSession {
             gateway.untrack(child);
         }
         gateway.connectionEnded(id);
-        gateway.forks().release();
+        pending.forks().release();
         log.access("session", "DISCONNECT");
     }
 }

@@ -1,5 +1,6 @@
 package io.procsocket.endpoint;
 
+import io.procsocket.config.Config;
 import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.PendingConnections;
 import io.procsocket.log.GatewayLog;
@@ -20,8 +21,9 @@ final class ProgramStart {
      */
     static ChildProcess launch(Gateway gateway, PendingConnections.Pending pending, String id, GatewayLog log)
             throws IOException {
-        Map<String, String> env = CgiEnvironment.build(pending.request(), pending.route(), gateway.config(), id,
-                CgiEnvironment.remoteHost(pending.request().remoteAddr(), gateway.config().reverseLookup()));
+        Config settings = gateway.configFor(pending.route());
+        Map<String, String> env = CgiEnvironment.build(pending.request(), pending.route(), settings, id,
+                CgiEnvironment.remoteHost(pending.request().remoteAddr(), settings.reverseLookup()));
         CgiEnvironment.identify(env, pending.identity());
         for (String name : CgiEnvironment.dropUnpassable(env)) {
             log.error("process", "%s not passed to the program: over Linux's 128 KiB for one variable", name);

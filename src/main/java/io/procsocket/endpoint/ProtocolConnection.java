@@ -64,7 +64,7 @@ final class ProtocolConnection implements ClientSession {
         this.gateway = gateway;
         this.session = session;
         this.pending = pending;
-        this.config = gateway.config();
+        this.config = gateway.configFor(pending.route());
         this.tokens = tokens;
         this.id = gateway.nextId();
         this.log = GatewayEndpoint.sessionLog(pending.request(), id, pending.route().label());
@@ -211,7 +211,7 @@ final class ProtocolConnection implements ClientSession {
             return;
         }
         // The program holds a fork slot of its own: the one this connection was admitted with goes back.
-        gateway.forks().release();
+        pending.forks().release();
         pending.stdin().follow(p.backlog());
         process = p;
         log.access("session", "RESUMED program of connection %s (pid %d)", p.id(), p.pid());
@@ -223,7 +223,7 @@ final class ProtocolConnection implements ClientSession {
         if (opened) {
             gateway.connectionEnded(id);
         }
-        gateway.forks().release();
+        pending.forks().release();
         stopTimers();
         log.access("session", "DISCONNECT");
     }

@@ -1,6 +1,7 @@
 package io.procsocket.endpoint;
 
 import io.procsocket.config.Config;
+import io.procsocket.gateway.ForkLimiter;
 import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.PendingConnections;
 import io.procsocket.gateway.Route;
@@ -50,6 +51,8 @@ final class ProtocolProcess {
     private final GatewayLog log;
     private final ChildProcess child;
     private final StdinBacklog backlog;
+    /** The fork slot the program holds, given back when it is over. */
+    private final ForkLimiter forks;
     private final ResumeTokens<ProtocolProcess> tokens;
     private final OutputFramer stdoutFramer;
     private final OutputFramer stderrFramer;
@@ -74,9 +77,10 @@ final class ProtocolProcess {
     ProtocolProcess(Gateway gateway, PendingConnections.Pending pending, String id, GatewayLog log, ChildProcess child,
                     ResumeTokens<ProtocolProcess> tokens) {
         this.gateway = gateway;
-        this.config = gateway.config();
+        this.config = gateway.configFor(pending.route());
         this.route = pending.route();
         this.backlog = pending.stdin();
+        this.forks = pending.forks();
         this.id = id;
         this.log = log;
         this.child = child;
@@ -432,7 +436,7 @@ final class ProtocolProcess {
         }
         gateway.untrack(child);
         gateway.connectionEnded(id);
-        gateway.forks().release();
+        forks.release();
         log.access("session", "DISCONNECT");
     }
 

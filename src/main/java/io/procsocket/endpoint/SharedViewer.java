@@ -60,7 +60,7 @@ final class SharedViewer implements ClientSession, Member {
         this.session = session;
         this.process = pending.shared();
         this.frames = pending.frames();
-        this.config = gateway.config();
+        this.config = gateway.configFor(pending.route());
         this.limit = config.shared().queueBytes();
         this.id = gateway.nextId();
         HandshakeInfo request = pending.request();

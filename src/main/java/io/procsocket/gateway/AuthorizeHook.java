@@ -27,34 +27,32 @@ final class AuthorizeHook {
     static final Refusal BUSY = new Refusal(503, "503 Service Unavailable: too many authorizations in progress\n");
 
     private final Gateway gateway;
-    private final Config config;
     private final Semaphore running = new Semaphore(MAX_RUNNING);
 
     AuthorizeHook(Gateway gateway) {
         this.gateway = gateway;
-        this.config = gateway.config();
     }
 
-    boolean configured() {
-        return !config.auth().authorize().isEmpty();
+    static boolean configured(Config settings) {
+        return !settings.auth().authorize().isEmpty();
     }
 
-    /** Null when the hook admits the request; else the answer. */
-    Refusal check(HandshakeInfo request, Route route, Identity who, GatewayLog log) {
+    /** Null when {@code settings}' hook admits the request; else the answer. */
+    Refusal check(Config settings, HandshakeInfo request, Route route, Identity who, GatewayLog log) {
         if (!running.tryAcquire()) {
             log.error("http", "AUTHORIZE: %d hooks already running, upgrade refused", MAX_RUNNING);
             return BUSY;
         }
         String id = gateway.openConnection();
         try {
-            return run(request, route, who, log.with("id", id), id);
+            return run(settings, request, route, who, log.with("id", id), id);
         } finally {
             gateway.connectionEnded(id);
             running.release();
         }
     }
 
-    private Refusal run(HandshakeInfo request, Route route, Identity who, GatewayLog log, String id) {
+    private Refusal run(Config config, HandshakeInfo request, Route route, Identity who, GatewayLog log, String id) {
         Map<String, String> env = CgiEnvironment.build(request, route, config, id,
                 CgiEnvironment.remoteHost(request.remoteAddr(), config.reverseLookup()));
         CgiEnvironment.identify(env, who);
@@ -67,7 +65,7 @@ final class AuthorizeHook {
             return REFUSED;
         }
         hook.closeStdin();
-        drain(hook, log);
+        drain(config, hook, log);
         int status;
         try {
             status = hook.awaitExit(BOUND_MS);
@@ -89,7 +87,7 @@ final class AuthorizeHook {
     }
 
     /** Reads its output to the end so that it never blocks on a full pipe: stdout dropped, stderr logged. */
-    private void drain(ChildProcess hook, GatewayLog log) {
+    private static void drain(Config config, ChildProcess hook, GatewayLog log) {
         OutputFramer out = OutputFramer.stdout(config);
         OutputFramer err = OutputFramer.stderr(config);
         hook.watchStdout(pipe -> again(pipe, out.read(pipe, log, m -> { })));

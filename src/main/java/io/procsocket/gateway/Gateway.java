@@ -1,7 +1,9 @@
 package io.procsocket.gateway;
 
 import io.procsocket.config.Config;
+import io.procsocket.config.CommandLine;
 import io.procsocket.config.UsageException;
+import io.procsocket.identity.FailureThrottle;
 import io.procsocket.identity.Identity;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.process.ChildProcess;
@@ -13,12 +15,15 @@ import io.procsocket.shared.SharedBus;
 import io.procsocket.shared.SharedProcess;
 import io.procsocket.shared.SharedRoutes;
 import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -48,16 +53,20 @@ public final class Gateway implements AutoCloseable {
     private static final long WORKER_STACK_BYTES = 256 * 1024;
     /** Not "procsocket-worker", which is Grizzly's pool: a thread dump must tell the two apart. */
     private static final String WORKER_THREAD_PREFIX = "procsocket-blocking";
+    /** How often a deployed WAR looks at its routes file. */
+    static final long CONFIG_POLL_MS = 2000;
     /** How long close() lets connections finish once every child is gone. */
     private static final long FINISH_WAIT_MS = 2000;
     /** JVM-wide, so that no two gateways here (tests run several) give two connections the same UNIQUE_ID. */
     private static final AtomicLong LAST_ID = new AtomicLong();
 
     private final Config config;
-    private final IdentityCheck identity;
     private final AuthorizeHook authorize;
-    private final Router router;
     private final ForkLimiter forks;
+    /** One for every route: a guesser is slowed down whichever route it tries. */
+    private final FailureThrottle throttle = new FailureThrottle();
+    /** The routes and what admission needs of each; a reload (--config) replaces it whole. */
+    private volatile Routing routing;
     private final PendingConnections pending;
     private final String directoryKey;
     private final ScheduledExecutorService timer;
@@ -67,8 +76,19 @@ public final class Gateway implements AutoCloseable {
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
     private volatile ProcessBackends.Choice processChoice;
     private volatile boolean closing;
-    /** --shared: each route's one process; null without the flag. */
+    /** Each shared route's one process (--shared, or a routes file's shared routes). */
     private final SharedRoutes shared;
+
+    /** A route's gate: who may use it and how many of its programs may run. */
+    record Gate(IdentityCheck identity, ForkLimiter forks) { }
+
+    /** The router of one config and, for the server's settings and each route's, its gate. */
+    private record Routing(Config config, Router router, Map<Config, Gate> gates) {
+        Gate gate(Config settings) {
+            Gate g = settings == null ? null : gates.get(settings);
+            return g != null ? g : gates.get(config);
+        }
+    }
 
     /** In a servlet container: the JVM is not ours, so orphans that left their tree are not ours to end. */
     public Gateway(Config config) {
@@ -77,19 +97,17 @@ public final class Gateway implements AutoCloseable {
 
     public Gateway(Config config, ProcessBackends.Host host) {
         this.config = config;
+        this.forks = new ForkLimiter(config.maxForks());
         try {
             // First: a bad password file must stop the start with nothing running.
-            this.identity = IdentityCheck.load(config);
+            this.routing = routing(config);
         } catch (UsageException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        this.router = new Router(config);
         this.authorize = new AuthorizeHook(this);
-        this.forks = new ForkLimiter(config.maxForks());
         // First, before any thread starts: with --shared-bus this reaches Redis, and a server that cannot must fail
         // to start with nothing left running.
-        this.shared = config.shared().enabled()
-                ? new SharedRoutes(forks, SharedBus.factory(this)) : null;
+        this.shared = new SharedRoutes(forks, SharedBus.factory(this));
         this.processes = CompletableFuture.supplyAsync(() -> {
             ProcessBackends.Choice choice = ProcessBackends.start(host, config.closeMs());
             processChoice = choice;
@@ -127,91 +145,110 @@ public final class Gateway implements AutoCloseable {
             log.access("http", "BAD HANDSHAKE (%d): %s", bad.refusal().status(), bad.reason());
             return Admission.refused(bad.refusal());
         }
+        Routing now = routing;
+        if (ReservedPaths.reserved(request.path())) {
+            if (!(config.echoEndpoint() && ReservedPaths.echo(request.path()))) {
+                log.access("session", "NOT FOUND: reserved path");
+                return Admission.refused(Refusal.NOT_FOUND);
+            }
+            return admitEcho(request, now.gate(config), log);
+        }
+        // Finding the route keeps nothing; what comes after depends on its settings.
+        ScriptLocator.Lookup lookup = lookup(now, request, log);
+        if (lookup.route() == null) {
+            return Admission.refused(lookup.refusal());
+        }
+        Route route = lookup.route();
+        Config settings = route.config() == null ? config : route.config();
+        Gate gate = now.gate(settings);
         // Before anything is kept or counted for the request: no fork slot, no ticket, no program for a stranger.
-        IdentityCheck.Decision who = identity.check(request, log);
+        IdentityCheck.Decision who = gate.identity().check(request, log);
         if (!who.admitted()) {
             return Admission.refused(who.refusal());
         }
-        boolean echo = ReservedPaths.reserved(request.path());
-        if (echo && !(config.echoEndpoint() && ReservedPaths.echo(request.path()))) {
-            log.access("session", "NOT FOUND: reserved path");
-            return Admission.refused(Refusal.NOT_FOUND);
-        }
-        if (!echo && config.protocol().required() && !Subprotocol.offered(request.headers())) {
+        if (settings.protocol().required() && !Subprotocol.offered(request.headers())) {
             log.access("http", "BAD HANDSHAKE (400): %s not offered (--protocol=required)", Subprotocol.V1);
             return Admission.refused(PROTOCOL_REQUIRED);
         }
-        if (shared != null && !echo) {
-            return admitShared(request, who.identity(), log);
+        if (settings.shared().enabled()) {
+            return admitShared(request, route, settings, who.identity(), log);
+        }
+        if (!gate.forks().tryAcquire()) {
+            log.error("http", "Max of possible forks already active, upgrade rejected");
+            return Admission.refused(Refusal.TOO_MANY);
+        }
+        Admission admission = admitWithSlot(request, route, settings, who.identity(), gate.forks(), log);
+        if (!admission.accepted()) {
+            gate.forks().release();
+        }
+        return admission;
+    }
+
+    /** The echo endpoint: the server's own settings, a fork slot like a program's. */
+    private Admission admitEcho(HandshakeInfo request, Gate gate, GatewayLog log) {
+        IdentityCheck.Decision who = gate.identity().check(request, log);
+        if (!who.admitted()) {
+            return Admission.refused(who.refusal());
         }
         if (!forks.tryAcquire()) {
             log.error("http", "Max of possible forks already active, upgrade rejected");
             return Admission.refused(Refusal.TOO_MANY);
         }
-        Admission admission = admitWithSlot(request, echo, who.identity(), log);
+        Admission admission = originAllowed(config, request, log)
+                ? ticket(request, null, null, null, true, who.identity(), forks, log)
+                : Admission.refused(Refusal.ORIGIN_FORBIDDEN);
         if (!admission.accepted()) {
             forks.release();
         }
         return admission;
     }
 
-    private Admission admitWithSlot(HandshakeInfo request, boolean echo, Identity who, GatewayLog log) {
-        Route route = null;
-        if (!echo) {
-            ScriptLocator.Lookup lookup = lookup(request, log);
-            if (lookup.route() == null) {
-                return Admission.refused(lookup.refusal());
-            }
-            route = lookup.route();
-        }
-        if (!originAllowed(request, log)) {
+    private Admission admitWithSlot(HandshakeInfo request, Route route, Config settings, Identity who,
+                                    ForkLimiter slot, GatewayLog log) {
+        if (!originAllowed(settings, request, log)) {
             return Admission.refused(Refusal.ORIGIN_FORBIDDEN);
         }
-        Refusal hook = route == null || !authorize.configured() ? null : authorize.check(request, route, who, log);
+        Refusal hook = authorize.configured(settings) ? authorize.check(settings, request, route, who, log) : null;
         if (hook != null) {
             return Admission.refused(hook);
         }
-        return ticket(request, route, echo ? null : new StdinBacklog(), null, echo, who, log);
+        return ticket(request, route, new StdinBacklog(), null, false, who, slot, log);
     }
 
     /**
      * --shared: no fork slot per client. The route's process holds one slot for all of them; the client takes a
      * place in it (--maxclients), which its ticket holds until the session joins.
      */
-    private Admission admitShared(HandshakeInfo request, Identity who, GatewayLog log) {
-        ScriptLocator.Lookup lookup = lookup(request, log);
-        if (lookup.route() == null) {
-            return Admission.refused(lookup.refusal());
-        }
-        if (!originAllowed(request, log)) {
+    private Admission admitShared(HandshakeInfo request, Route route, Config settings, Identity who, GatewayLog log) {
+        if (!originAllowed(settings, request, log)) {
             return Admission.refused(Refusal.ORIGIN_FORBIDDEN);
         }
         // Before a place is reserved: the hook may take seconds, and a place held meanwhile is a client refused.
-        Refusal hook = authorize.configured() ? authorize.check(request, lookup.route(), who, log) : null;
+        Refusal hook = authorize.configured(settings) ? authorize.check(settings, request, route, who, log) : null;
         if (hook != null) {
             return Admission.refused(hook);
         }
-        SharedRoutes.Place place = shared.reserve(lookup.route(), request.contextPath());
+        SharedRoutes.Place place = shared.reserve(route, request.contextPath());
         if (place.refused() == SharedRoutes.Refused.FORKS) {
             log.error("http", "Max of possible forks already active, upgrade rejected");
             return Admission.refused(Refusal.TOO_MANY);
         }
         if (place.refused() == SharedRoutes.Refused.CLIENTS) {
             log.error("http", "Max of clients of this shared process (%d) already connected, upgrade rejected",
-                    config.shared().maxClients());
+                    settings.shared().maxClients());
             return Admission.refused(Refusal.TOO_MANY);
         }
         // Never backlogged: a shared program's stdin is written without waiting (see SharedProcess.write), so
         // the standalone server always reads these clients' frames on the selector thread.
-        Admission admission = ticket(request, lookup.route(), new StdinBacklog(), place.process(), false, who, log);
+        Admission admission = ticket(request, route, new StdinBacklog(), place.process(), false, who, null, log);
         if (!admission.accepted()) {
             place.process().unreserve();
         }
         return admission;
     }
 
-    private ScriptLocator.Lookup lookup(HandshakeInfo request, GatewayLog log) {
-        ScriptLocator.Lookup lookup = router.route(request.path());
+    private ScriptLocator.Lookup lookup(Routing now, HandshakeInfo request, GatewayLog log) {
+        ScriptLocator.Lookup lookup = now.router().route(request.path());
         if (lookup.route() == null) {
             log.access("session", lookup.refusal() == Refusal.NOT_EXECUTABLE
                     ? "FORBIDDEN: script is not executable" : "NOT FOUND: script not found");
@@ -219,8 +256,8 @@ public final class Gateway implements AutoCloseable {
         return lookup;
     }
 
-    private boolean originAllowed(HandshakeInfo request, GatewayLog log) {
-        String originRefusal = OriginCheck.refusal(config.origins(), request.header("Origin"), request.host(),
+    private static boolean originAllowed(Config settings, HandshakeInfo request, GatewayLog log) {
+        String originRefusal = OriginCheck.refusal(settings.origins(), request.header("Origin"), request.host(),
                 request.secure());
         if (originRefusal != null) {
             log.access("session", "%s", originRefusal);
@@ -230,8 +267,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Admission ticket(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess place,
-                             boolean echo, Identity who, GatewayLog log) {
-        String ticket = pending.put(request, route, stdin, place, who);
+                             boolean echo, Identity who, ForkLimiter slot, GatewayLog log) {
+        String ticket = pending.put(request, route, stdin, place, who, slot);
         if (ticket == null) {
             log.error("http", "Too many upgrades in progress (%d), upgrade rejected", MAX_PENDING);
             return Admission.refused(Refusal.SERVICE_UNAVAILABLE);
@@ -239,12 +276,83 @@ public final class Gateway implements AutoCloseable {
         return new Admission(ticket, echo, stdin, null);
     }
 
+    /** The routing of {@code settings}: every scheme's file read, every route's limiter made. */
+    private Routing routing(Config settings) throws UsageException {
+        Map<Config, Gate> gates = new IdentityHashMap<>();
+        gates.put(settings, new Gate(IdentityCheck.load(settings, throttle), forks));
+        for (Config.RouteSpec r : settings.routes()) {
+            Config rc = r.config();
+            ForkLimiter limiter = rc.maxForks() == settings.maxForks() ? forks : forks.within(rc.maxForks());
+            gates.put(rc, new Gate(IdentityCheck.load(rc, throttle), limiter));
+        }
+        return new Routing(settings, new Router(settings), gates);
+    }
+
+    /**
+     * --config: reads the command line and the file again; new connections get the new routes, running ones keep
+     * theirs. A file that does not parse keeps the old routes, and says why. Server settings (ports, TLS, logging)
+     * are the started server's until a restart.
+     */
+    public void reload() {
+        Config.Source source = config.source();
+        if (source == null) {
+            return;
+        }
+        GatewayLog log = GatewayLog.root();
+        try {
+            Config fresh = CommandLine.parse(source.args(), source.environment(), source.workingDir(),
+                    source.refused(), source.why()).config();
+            routing = routing(fresh);
+            log.info("server", "Reloaded %s: %d routes", source.args().isEmpty() ? "config" : "--config",
+                    fresh.routes().size());
+        } catch (UsageException | RuntimeException e) {
+            log.error("server", "Reload failed, the previous routes stay: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * In a container (no SIGHUP for a WAR): reloads when the routes file changes, checked every
+     * {@link #CONFIG_POLL_MS} on the timer (a stat, nothing more).
+     */
+    public void watchConfigFile() {
+        Config.Source source = config.source();
+        if (source == null) {
+            return;
+        }
+        long[] seen = {stamp(source.file())};
+        try {
+            timer.scheduleWithFixedDelay(() -> {
+                long now = stamp(source.file());
+                if (now != seen[0]) {
+                    seen[0] = now;
+                    // Off the timer: reading files (and bcrypt files) must not delay everyone's timeouts.
+                    workers.execute(this::reload);
+                }
+            }, CONFIG_POLL_MS, CONFIG_POLL_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: nothing to watch for.
+        }
+    }
+
+    private static long stamp(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(file).toMillis() * 31 + java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** The settings requests to {@code route} run with: its own, or the server's. */
+    public Config configFor(Route route) {
+        return route == null || route.config() == null ? config : route.config();
+    }
+
     /** A ticket expired unclaimed: its fork slot, or its place in a shared process, goes back. */
     private void releasePlace(PendingConnections.Pending p) {
         if (p.shared() != null) {
             p.shared().unreserve();
-        } else {
-            forks.release();
+        } else if (p.forks() != null) {
+            p.forks().release();
         }
     }
 
@@ -253,10 +361,10 @@ public final class Gateway implements AutoCloseable {
      * serve, with the context path their clients' SCRIPT_NAME starts with.
      */
     public void startShared(String contextPath) {
-        if (shared == null || !config.shared().always() || config.usingScriptDir() || config.command().isEmpty()) {
+        if (!config.shared().always() || config.usingScriptDir() || config.command().isEmpty()) {
             return;
         }
-        Route route = router.route("/").route();
+        Route route = routing.router().route("/").route();
         if (!shared.startAlways(route, contextPath)) {
             GatewayLog.root().with("command", route.label())
                     .error("process", "Max of possible forks already active, shared process not started");
@@ -289,9 +397,10 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
-    /** Who may start a program: the upgrade's admission and CGI's both ask it. */
+    /** Who may use the server's own pages and CGI scripts (a route's own check is its gate's). */
     public IdentityCheck identity() {
-        return identity;
+        Routing now = routing;
+        return now.gate(now.config()).identity();
     }
 
     public ForkLimiter forks() {
@@ -355,7 +464,7 @@ public final class Gateway implements AutoCloseable {
 
     /** --shared: clients joined to a route's process now (0 without the flag). */
     public int sharedClients() {
-        return shared == null ? 0 : shared.clients();
+        return shared.clients();
     }
 
     /** True once {@link #close} has begun: nothing should wait for a client to come back. */
@@ -381,9 +490,7 @@ public final class Gateway implements AutoCloseable {
         closing = true;
         GatewayDirectory.remove(directoryKey);
         pending.clear();
-        if (shared != null) {
-            shared.close();
-        }
+        shared.close();
         for (ChildProcess child : live) {
             child.terminate(config.closeMs(), timer);
         }

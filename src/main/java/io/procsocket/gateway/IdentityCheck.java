@@ -31,12 +31,13 @@ public final class IdentityCheck {
 
     private final List<Authenticator> schemes;
     private final Config.Auth auth;
-    private final FailureThrottle throttle = new FailureThrottle();
+    private final FailureThrottle throttle;
     private final Refusal challenge;
 
-    private IdentityCheck(List<Authenticator> schemes, Config.Auth auth) {
+    private IdentityCheck(List<Authenticator> schemes, Config.Auth auth, FailureThrottle throttle) {
         this.schemes = List.copyOf(schemes);
         this.auth = auth;
+        this.throttle = throttle;
         List<Config.Header> headers = new ArrayList<>();
         if (auth.basicAuth() != null) {
             headers.add(new Config.Header("WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\", charset=\"UTF-8\""));
@@ -49,6 +50,11 @@ public final class IdentityCheck {
 
     /** Reads every scheme's file now: a bad one stops the server from starting, with one line saying why. */
     public static IdentityCheck load(Config config) throws UsageException {
+        return load(config, new FailureThrottle());
+    }
+
+    /** As {@link #load(Config)}, counting failures in {@code throttle} (one for every route of a server). */
+    public static IdentityCheck load(Config config, FailureThrottle throttle) throws UsageException {
         Config.Auth auth = config.auth();
         List<Authenticator> schemes = new ArrayList<>();
         if (auth.basicAuth() != null) {
@@ -60,7 +66,7 @@ public final class IdentityCheck {
         if (auth.jwtJwks() != null) {
             schemes.add(JwtAuthenticator.load(auth.jwtJwks(), auth.jwtIssuer(), auth.jwtAudience()));
         }
-        return new IdentityCheck(schemes, auth);
+        return new IdentityCheck(schemes, auth, throttle);
     }
 
     /** Whether plain HTTP requests need credentials too: with Basic, so that a browser prompts on the page. */

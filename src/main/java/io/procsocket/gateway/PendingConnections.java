@@ -30,9 +30,10 @@ public final class PendingConnections {
      * @param shared with --shared, the route's process it has a place in; else null
      * @param frames the front door's direct frame writer for the connection, if it has one; else null
      * @param identity who the request is from (REMOTE_USER, AUTH_TYPE); {@link Identity#NONE} without authentication
+     * @param forks    the limiter its fork slot came from (the route's, within the server's); null with --shared
      */
     public record Pending(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared,
-                          FrameWriter frames, Identity identity) { }
+                          FrameWriter frames, Identity identity, ForkLimiter forks) { }
 
     /** Standalone the upgrade follows admission within microseconds; in a container within one request. */
     static final long EXPIRY_MS = 10_000;
@@ -69,10 +70,11 @@ public final class PendingConnections {
 
     /** A new ticket for the request, or null when {@code capacity} tickets are already waiting. */
     String put(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared) {
-        return put(request, route, stdin, shared, Identity.NONE);
+        return put(request, route, stdin, shared, Identity.NONE, null);
     }
 
-    String put(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared, Identity identity) {
+    String put(HandshakeInfo request, Route route, StdinBacklog stdin, SharedProcess shared, Identity identity,
+               ForkLimiter forks) {
         if (count.incrementAndGet() > capacity) {
             count.decrementAndGet();
             return null;
@@ -80,7 +82,7 @@ public final class PendingConnections {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         String ticket = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Entry entry = new Entry(new Pending(request, route, stdin, shared, null, identity));
+        Entry entry = new Entry(new Pending(request, route, stdin, shared, null, identity, forks));
         pending.put(ticket, entry);
         try {
             entry.expiry = timer.schedule(() -> expire(ticket), EXPIRY_MS, TimeUnit.MILLISECONDS);
@@ -105,7 +107,13 @@ public final class PendingConnections {
         }
         Pending p = e.pending;
         FrameWriter frames = e.frames;
-        return frames == null ? p : new Pending(p.request(), p.route(), p.stdin(), p.shared(), frames, p.identity());
+        return frames == null ? p : new Pending(p.request(), p.route(), p.stdin(), p.shared(), frames, p.identity(), p.forks());
+    }
+
+    /** The request behind a ticket still waiting, without claiming it (the handshake's response headers). */
+    public Pending peek(String ticket) {
+        Entry e = ticket == null ? null : pending.get(ticket);
+        return e == null ? null : e.pending;
     }
 
     /** The front door can write frames to the connection the ticket is for itself (standalone). */

@@ -87,6 +87,10 @@ public final class CgiEnvironment {
         for (Config.EnvVar v : config.passEnv()) {
             env.put(v.name(), v.value());
         }
+        // --env (a routes file's env:) last: what the operator set for this route wins.
+        for (Config.EnvVar v : config.extraEnv()) {
+            env.put(v.name(), v.value());
+        }
         return env;
     }
 
@@ -108,6 +112,10 @@ public final class CgiEnvironment {
             env.put("HTTPS", "on");
         }
         for (Config.EnvVar v : config.passEnv()) {
+            env.put(v.name(), v.value());
+        }
+        // --env (a routes file's env:) last: what the operator set for this route wins.
+        for (Config.EnvVar v : config.extraEnv()) {
             env.put(v.name(), v.value());
         }
         return env;

@@ -45,6 +45,22 @@ public final class StandaloneServer implements AutoCloseable {
         this.container = container;
     }
 
+    /**
+     * The largest message any route takes (0: no limit): the frame guard and Tyrus's buffer hold that much; each
+     * route's own --maxframesize is then checked per message (endpoint.ClientInput).
+     */
+    static int largestMessage(Config config) {
+        int max = config.maxFrameSize();
+        for (Config.RouteSpec r : config.routes()) {
+            int m = r.config().maxFrameSize();
+            if (max == 0 || m == 0) {
+                return 0;
+            }
+            max = Math.max(max, m);
+        }
+        return max;
+    }
+
     /** Binds and serves; throws if a port cannot be bound. */
     public static StandaloneServer start(Config config) throws IOException {
         // Standalone the JVM is ours, so it can be the subreaper of every program's descendants.
@@ -52,15 +68,15 @@ public final class StandaloneServer implements AutoCloseable {
         // Tyrus parses frames in this buffer, keeping a partial frame and appending the next socket read
         // to it: room for the largest allowed frame plus one whole read. With room for the frame alone,
         // messages under the limit sent back to back overflowed it and the connection died with 1011.
-        long frameBuffer = config.maxFrameSize() == 0 ? Integer.MAX_VALUE
-                : Math.min(Integer.MAX_VALUE, (long) config.maxFrameSize() + 16 + READ_CHUNK);
+        long frameBuffer = largestMessage(config) == 0 ? Integer.MAX_VALUE
+                : Math.min(Integer.MAX_VALUE, (long) largestMessage(config) + 16 + READ_CHUNK);
         StandaloneWebSocketContainer container = new StandaloneWebSocketContainer((int) frameBuffer);
         HttpServer http = new HttpServer();
         StandaloneServer server = new StandaloneServer(gateway, http, container);
         List<String> hosts = config.addresses().isEmpty() ? List.of("0.0.0.0") : config.addresses();
         RequestHeadTimeout heads = new RequestHeadTimeout(config.headerTimeoutMs(), gateway.timer());
         UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway);
-        ClientFrameGuardFilter frames = new ClientFrameGuardFilter(config.maxFrameSize(), config.messageTimeoutMs(),
+        ClientFrameGuardFilter frames = new ClientFrameGuardFilter(largestMessage(config), config.messageTimeoutMs(),
                 gateway.timer());
         SSLEngineConfigurator tls = null;
         if (config.tls() != null) {
@@ -108,6 +124,9 @@ public final class StandaloneServer implements AutoCloseable {
             // Bound and accepting already; libc has been bound in the background meanwhile.
             gateway.awaitProcessLayer();
             gateway.startShared("");
+            if (config.source() != null) {
+                ReloadOnHangup.install(gateway);
+            }
         } catch (DeploymentException e) {
             server.close();
             throw new IOException("cannot deploy the gateway endpoint: " + e.getMessage(), e);

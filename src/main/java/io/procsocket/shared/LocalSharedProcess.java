@@ -43,7 +43,7 @@ public final class LocalSharedProcess implements SharedProcess {
 
     public LocalSharedProcess(Gateway gateway, Route route, String contextPath, Consumer<SharedProcess> mayBeIdle) {
         this.gateway = gateway;
-        this.options = gateway.config().shared();
+        this.options = gateway.configFor(route).shared();
         this.route = route;
         this.contextPath = contextPath;
         this.mayBeIdle = mayBeIdle;

@@ -47,10 +47,10 @@ public final class SharedChild {
     /** Its UNIQUE_ID: what it leaves outside its process group is ended when it ends (see OrphanReaper). */
     private final String id;
 
-    private SharedChild(Gateway gateway, ChildProcess child, OutputSink sink, GatewayLog log, String id) {
+    private SharedChild(Gateway gateway, Config config, ChildProcess child, OutputSink sink, GatewayLog log, String id) {
         this.id = id;
         this.gateway = gateway;
-        this.config = gateway.config();
+        this.config = config;
         this.child = child;
         this.sink = sink;
         this.log = log;
@@ -67,7 +67,8 @@ public final class SharedChild {
     public static SharedChild launch(Gateway gateway, Route route, String contextPath, OutputSink sink,
                                      GatewayLog log, IntConsumer ended) throws IOException {
         String id = gateway.openConnection();
-        Map<String, String> env = CgiEnvironment.forSharedRoute(route, gateway.config(), contextPath, id);
+        Config config = gateway.configFor(route);
+        Map<String, String> env = CgiEnvironment.forSharedRoute(route, config, contextPath, id);
         ChildProcess child;
         try {
             child = gateway.processes().launch(route.command(), env, new StdinBacklog());
@@ -76,7 +77,7 @@ public final class SharedChild {
             throw e;
         }
         gateway.track(child);
-        SharedChild c = new SharedChild(gateway, child, sink, log.with("pid", Long.toString(child.pid())), id);
+        SharedChild c = new SharedChild(gateway, config, child, sink, log.with("pid", Long.toString(child.pid())), id);
         try {
             c.start(ended);
         } catch (RuntimeException e) {

@@ -46,7 +46,7 @@ public final class SharedRoutes {
 
     /** Drops what only one request has (PATH_INFO): the process is the route's, not any client's. */
     private static Route routeOnly(Route route) {
-        return new Route(route.command(), route.scriptName(), "", route.pathTranslated(), route.label());
+        return new Route(route.command(), route.scriptName(), "", route.pathTranslated(), route.label(), route.config());
     }
 
     /** A place for one client, reserved until it joins or gives it back. */

@@ -15,11 +15,35 @@ public final class ContainerArgs {
     public static final String CONTEXT_PARAM = "procsocket.args";
     public static final String SYSTEM_PROPERTY = "procsocket.args";
     public static final String ENVIRONMENT_VARIABLE = "PROCSOCKET_ARGS";
+    /** A routes file (--config), looked up in the same order. */
+    public static final String CONFIG_CONTEXT_PARAM = "procsocket.config";
+    public static final String CONFIG_SYSTEM_PROPERTY = "procsocket.config";
+    public static final String CONFIG_ENVIRONMENT_VARIABLE = "PROCSOCKET_CONFIG";
 
     /** Where the flags came from (for the log line) and the flags themselves. */
     public record Source(String name, String value) { }
 
     private ContainerArgs() { }
+
+    /**
+     * The flags, with the routes file (if one is named) as --config after them; null when the WAR was deployed with
+     * neither.
+     */
+    public static Source find(String contextParam, String systemProperty, String environmentVariable,
+                              String configParam, String configProperty, String configVariable) {
+        Source args = find(contextParam, systemProperty, environmentVariable);
+        Source file = isBlank(configParam) ? (isBlank(configProperty) ? (isBlank(configVariable) ? null
+                : new Source("environment variable " + CONFIG_ENVIRONMENT_VARIABLE, configVariable))
+                : new Source("system property " + CONFIG_SYSTEM_PROPERTY, configProperty))
+                : new Source("context parameter " + CONFIG_CONTEXT_PARAM, configParam);
+        if (file == null) {
+            return args;
+        }
+        // Quoted: the path may hold spaces; the flags string is split as a shell would.
+        String config = "'--config=" + file.value().trim().replace("'", "'\\''") + "'";
+        return args == null ? new Source(file.name(), config)
+                : new Source(args.name() + " and " + file.name(), config + " " + args.value());
+    }
 
     /** The first non-blank configuration string, or null when the WAR was deployed without one. */
     public static Source find(String contextParam, String systemProperty, String environmentVariable) {

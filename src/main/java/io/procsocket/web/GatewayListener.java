@@ -52,7 +52,10 @@ public final class GatewayListener implements ServletContextListener {
         logging = ContainerLogging.install();
         GatewayLog log = GatewayLog.root().with("context", context.getContextPath());
         ContainerArgs.Source source = ContainerArgs.find(context.getInitParameter(ContainerArgs.CONTEXT_PARAM),
-                System.getProperty(ContainerArgs.SYSTEM_PROPERTY), System.getenv(ContainerArgs.ENVIRONMENT_VARIABLE));
+                System.getProperty(ContainerArgs.SYSTEM_PROPERTY), System.getenv(ContainerArgs.ENVIRONMENT_VARIABLE),
+                context.getInitParameter(ContainerArgs.CONFIG_CONTEXT_PARAM),
+                System.getProperty(ContainerArgs.CONFIG_SYSTEM_PROPERTY),
+                System.getenv(ContainerArgs.CONFIG_ENVIRONMENT_VARIABLE));
         boolean console = false;
         ServerEndpointConfig endpoint = null;
         if (source == null) {
@@ -103,6 +106,8 @@ public final class GatewayListener implements ServletContextListener {
                 console = ConsolePage.inBuild();
             }
             gateway.startShared(context.getContextPath());
+            // No signals for a deployed WAR: a changed routes file is noticed instead.
+            gateway.watchConfigFile();
             log.info("server", "Serving using the container's WebSocket implementation, command '%s' (from %s)",
                     config.commandLabel(), source.name());
             gateway.logProcessBackend();

@@ -80,7 +80,7 @@ final class ProgramOwner {
         this.keys = keys;
         this.route = route;
         this.contextPath = contextPath;
-        this.options = gateway.config().shared();
+        this.options = gateway.configFor(route).shared();
         this.log = log;
         this.process = process;
     }

@@ -65,7 +65,7 @@ final class RedisSharedProcess implements SharedProcess, BusReader.Source {
     RedisSharedProcess(RedisBus bus, Route route, String contextPath, Consumer<SharedProcess> mayBeIdle) {
         this.bus = bus;
         this.keys = RouteKeys.of(route.program());
-        this.options = bus.gateway().config().shared();
+        this.options = bus.gateway().configFor(route).shared();
         this.always = options.always();
         this.mayBeIdle = mayBeIdle;
         this.audience = new Audience(options.replay(), Audience.replayBytes(options));
