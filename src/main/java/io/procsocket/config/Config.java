@@ -43,6 +43,8 @@ import java.util.List;
  *                      {@link Shared#OFF}
  * @param protocol      --protocol, --resume and --resume-buffer: the procsocket.v1 typed protocol
  * @param auth          --basicauth, --bearer, --jwt-*, --authorize: who may start a program, or {@link Auth#NONE}
+ * @param logFormat     --logformat: websocketd's text lines or one JSON object a line (standalone only; refused
+ *                      as json in a container, whose own handlers format every line)
  */
 public record Config(
         int port,
@@ -73,7 +75,8 @@ public record Config(
         String commandName,
         Shared shared,
         Protocol protocol,
-        Auth auth) {
+        Auth auth,
+        LogFormat logFormat) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;
