@@ -34,7 +34,7 @@ public final class CommandLine {
                 "sslcert", "sslkey", "sslca", "redirport", "dir", "staticdir", "cgidir", "pingms", "unixsocket",
                 "headertimeoutms", "messagetimeoutms", "shared-input", "shared-linger", "shared-replay", "shared-queue",
                 "maxclients", "shared-bus", "protocol", "resume", "resume-buffer", "basicauth", "realm", "bearer",
-                "bearer-cookie", "jwt-jwks", "jwt-issuer", "jwt-audience", "authorize", "config")) {
+                "bearer-cookie", "jwt-jwks", "jwt-issuer", "jwt-audience", "authorize", "config", "logformat")) {
             FLAGS.put(f, Kind.VALUE);
         }
         for (String f : List.of("address", "header", "header-ws", "header-http", "env")) {
@@ -190,6 +190,8 @@ public final class CommandLine {
         int maxFrame = values.containsKey("maxframesize")
                 ? Validators.nonNegativeInt("maxframesize", values.get("maxframesize")) : Config.DEFAULT_MAX_FRAME_SIZE;
         LogLevel level = values.containsKey("loglevel") ? Validators.logLevel(values.get("loglevel")) : LogLevel.ACCESS;
+        LogFormat logFormat = values.containsKey("logformat")
+                ? Validators.logFormat(values.get("logformat")) : LogFormat.TEXT;
         long pingMs = values.containsKey("pingms") ? Validators.nonNegativeInt("pingms", values.get("pingms")) : 0;
         long headerTimeoutMs = values.containsKey("headertimeoutms")
                 ? Validators.nonNegativeInt("headertimeoutms", values.get("headertimeoutms")) : Config.DEFAULT_HEADER_TIMEOUT_MS;
@@ -234,7 +236,7 @@ public final class CommandLine {
                 devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
                 isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs,
                 unixSocket, listenTcp, commandName, shared(values), protocol(values),
-                auth(values, environment, workingDir), extraEnv(lists), routes, source);
+                auth(values, environment, workingDir), extraEnv(lists), routes, source, logFormat);
     }
 
     /** --shared and the options that only mean something with it (each refused without it). */

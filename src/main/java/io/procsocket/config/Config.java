@@ -47,6 +47,8 @@ import java.util.List;
  * @param routes        --config: the file's routes, each with its own config, in the order they are tried; empty
  *                      without a routes file (then COMMAND or --dir is the one route)
  * @param source        --config: how this config was made, to make it again on a reload; null without --config
+ * @param logFormat     --logformat: websocketd's text lines or one JSON object a line (standalone only; refused
+ *                      as json in a container, whose own handlers format every line)
  */
 public record Config(
         int port,
@@ -80,7 +82,8 @@ public record Config(
         Auth auth,
         List<EnvVar> extraEnv,
         List<RouteSpec> routes,
-        Source source) {
+        Source source,
+        LogFormat logFormat) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;

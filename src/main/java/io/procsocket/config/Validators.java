@@ -117,6 +117,11 @@ public final class Validators {
                 "--loglevel must be one of debug, trace, access, info, error, fatal, none; got " + value));
     }
 
+    public static LogFormat logFormat(String value) throws UsageException {
+        return LogFormat.parse(value).orElseThrow(() -> new UsageException(
+                "--logformat must be text or json; got " + value));
+    }
+
     /** An address as websocketd takes it: host name, IPv4, or IPv6 in brackets. Returns it without brackets. */
     public static String address(String value) throws UsageException {
         if (value.isEmpty()) {

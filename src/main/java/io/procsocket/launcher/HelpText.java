@@ -91,6 +91,8 @@ final class HelpText {
                 "                         (REMOTE_USER included): exit 0 admits, anything else is 403; killed",
                 "                         after 5 s (403)",
                 "  --loglevel=LEVEL       debug, trace, access, info, error, fatal or none (default access)",
+                "  --logformat=text|json  text: websocketd's log lines (the default); json: one JSON object a line",
+                "                         {time, level, category, fields: {url, id, ...}, message}; standalone only",
                 "  --unixsocket=PATH      listen on a Unix domain socket (alone: only there; with --port or",
                 "                         --address: as well); a stale socket file is replaced",
                 "  --help                 print this help and exit",

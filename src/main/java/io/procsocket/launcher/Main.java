@@ -64,7 +64,7 @@ public final class Main {
     }
 
     private static int serve(Config config, PrintStream out) {
-        StandaloneLogging.install(config.logLevel(), out);
+        StandaloneLogging.install(config.logLevel(), config.logFormat(), out);
         GatewayLog log = GatewayLog.root();
         StandaloneServer server;
         try {

@@ -10,7 +10,8 @@ import java.util.logging.Logger;
  * websocketd's LogScope: an immutable set of key:'value' pairs that every line of one request carries.
  * Values and message arguments are escaped ({@link LogText}): they come from the network or from programs.
  * Lines go through java.util.logging (logger {@value #LOGGER_NAME}); {@link WebsocketdFormatter}
- * renders them exactly as websocketd does.
+ * renders them exactly as websocketd does, {@link JsonFormatter} as one JSON object a line. A record's
+ * parameters are {@code {category, Fields}}; the {@link Fields}' text is the {@code key:'value'} pairs.
  */
 public final class GatewayLog {
     public static final String LOGGER_NAME = "io.procsocket";
@@ -21,7 +22,13 @@ public final class GatewayLog {
      * categories and key:'value' pairs, so they are put into the message text instead of being lost.
      */
     private static volatile boolean inline;
+    /**
+     * Standalone with --logformat=json: messages are formatted from the arguments as they are, since the JSON
+     * generator escapes what it writes ({@link JsonFormatter}); websocketd's text needs {@link LogText} instead.
+     */
+    private static volatile boolean structured;
 
+    /** Each {key, value escaped for key:'value', value as given}. */
     private final List<String[]> pairs;
 
     private GatewayLog(List<String[]> pairs) {
@@ -42,6 +49,11 @@ public final class GatewayLog {
         inline = on;
     }
 
+    /** Whether message arguments go into the message as they are (JSON) or escaped (text); see {@link #structured}. */
+    static void structured(boolean on) {
+        structured = on;
+    }
+
     public static GatewayLog root() {
         return ROOT;
     }
@@ -49,7 +61,8 @@ public final class GatewayLog {
     public GatewayLog with(String key, String value) {
         List<String[]> more = new ArrayList<>(pairs.size() + 1);
         more.addAll(pairs);
-        more.add(new String[] {key, value == null ? "" : LogText.value(value)});
+        String raw = value == null ? "" : value;
+        more.add(new String[] {key, LogText.value(raw), raw});
         return new GatewayLog(List.copyOf(more));
     }
 
@@ -85,27 +98,61 @@ public final class GatewayLog {
         if (!LOGGER.isLoggable(level)) {
             return;
         }
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] instanceof CharSequence cs) {
-                args[i] = LogText.text(cs.toString());
+        if (!structured) {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] instanceof CharSequence cs) {
+                    args[i] = LogText.text(cs.toString());
+                }
             }
         }
         String text = args.length == 0 ? format : String.format(format, args);
-        String assoc = associations();
-        LogRecord record = new LogRecord(level, inline ? category + " | " + assoc + " | " + text : text);
+        Fields fields = new Fields(pairs);
+        LogRecord record = new LogRecord(level, inline ? category + " | " + fields + " | " + text : text);
         record.setLoggerName(LOGGER_NAME);
-        record.setParameters(new Object[] {category, assoc});
+        record.setParameters(new Object[] {category, fields});
         LOGGER.log(record);
     }
 
     String associations() {
-        StringBuilder sb = new StringBuilder();
-        for (String[] pair : pairs) {
-            if (sb.length() > 0) {
-                sb.append(' ');
-            }
-            sb.append(pair[0]).append(":'").append(pair[1]).append('\'');
+        return new Fields(pairs).toString();
+    }
+
+    /**
+     * A record's key/value pairs. Its text ({@link #toString}) is websocketd's {@code key:'value' ...}, values
+     * escaped, which is what a formatter that knows only strings (a container's) gets; {@link JsonFormatter}
+     * takes the values as they were given.
+     */
+    static final class Fields {
+        private final List<String[]> pairs;
+
+        private Fields(List<String[]> pairs) {
+            this.pairs = pairs;
         }
-        return sb.toString();
+
+        /** How many pairs, in the order they were added. */
+        int size() {
+            return pairs.size();
+        }
+
+        String key(int i) {
+            return pairs.get(i)[0];
+        }
+
+        /** The value as it was given (null as ""), not escaped. */
+        String value(int i) {
+            return pairs.get(i)[2];
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            for (String[] pair : pairs) {
+                if (sb.length() > 0) {
+                    sb.append(' ');
+                }
+                sb.append(pair[0]).append(":'").append(pair[1]).append('\'');
+            }
+            return sb.toString();
+        }
     }
 }

@@ -1,24 +1,35 @@
 package io.procsocket.log;
 
+import io.procsocket.config.LogFormat;
 import io.procsocket.config.LogLevel;
 import java.io.PrintStream;
+import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Standalone only: every log line on standard output, as websocketd writes it. A container keeps its own handlers. */
+/**
+ * Standalone only: every log line on standard output, as websocketd writes it or (--logformat=json) as one JSON
+ * object a line. A container keeps its own handlers.
+ */
 public final class StandaloneLogging {
     private StandaloneLogging() { }
 
+    /** websocketd's text lines. */
     public static void install(LogLevel level, PrintStream out) {
+        install(level, LogFormat.TEXT, out);
+    }
+
+    public static void install(LogLevel level, LogFormat format, PrintStream out) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         Level threshold = GatewayLevel.of(level);
+        // JSON escapes what it writes: message arguments then go in as they are, not through LogText.
+        GatewayLog.structured(format == LogFormat.JSON);
+        Formatter formatter = format == LogFormat.JSON ? new JsonFormatter() : new WebsocketdFormatter();
         Handler handler = new Handler() {
-            private final WebsocketdFormatter formatter = new WebsocketdFormatter();
-
             @Override
             public void publish(LogRecord record) {
                 // Every record, a library's too, obeys --loglevel at the level it is shown at.

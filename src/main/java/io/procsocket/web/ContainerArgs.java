@@ -2,6 +2,7 @@ package io.procsocket.web;
 
 import io.procsocket.config.CommandLine;
 import io.procsocket.config.Config;
+import io.procsocket.config.LogFormat;
 import io.procsocket.config.UsageException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -70,6 +71,10 @@ public final class ContainerArgs {
         if (parsed.action() != CommandLine.Action.RUN) {
             throw new UsageException("--" + parsed.action().name().toLowerCase(java.util.Locale.ROOT)
                     + " has no meaning inside a servlet container; give flags and a COMMAND");
+        }
+        if (parsed.config().logFormat() != LogFormat.TEXT) {
+            throw new UsageException("--logformat=" + parsed.config().logFormat().label() + " has no effect inside a "
+                    + "servlet container: its own log handlers format every line (configure them instead)");
         }
         return parsed.config();
     }

@@ -55,6 +55,7 @@ class CommandLineTest {
         assertEquals(1024, c.maxForks());
         assertEquals(1 << 20, c.maxFrameSize());
         assertEquals(LogLevel.ACCESS, c.logLevel());
+        assertEquals(LogFormat.TEXT, c.logFormat());
         assertEquals(List.of(new Config.EnvVar("PATH", "/usr/bin:/bin")), c.passEnv());
     }
 
@@ -142,6 +143,14 @@ class CommandLineTest {
     @ValueSource(strings = {"--port=65536", "--port=-1", "--port=http", "--port=", "--port=1.5"})
     void badPortIsRefused(String flag) {
         assertTrue(refused(flag, "./s.sh").contains("--port"));
+    }
+
+    @Test
+    void logformatIsTextOrJson() throws UsageException {
+        assertEquals(LogFormat.JSON, run("--logformat=json", "./s.sh").logFormat());
+        assertEquals(LogFormat.TEXT, run("--logformat", "text", "./s.sh").logFormat());
+        assertTrue(refused("--logformat=xml", "./s.sh").contains("--logformat must be text or json; got xml"));
+        assertTrue(refused("--logformat").contains("--logformat"));
     }
 
     @Test

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
@@ -18,23 +16,7 @@ class WebsocketdFormatterTest {
 
     /** Logs through the real GatewayLog path and returns the records it produced. */
     private static List<LogRecord> capture(Runnable logging) {
-        List<LogRecord> records = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override public void publish(LogRecord r) { records.add(r); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
-        Level previous = GatewayLog.logger().getLevel();
-        GatewayLog.logger().setLevel(Level.ALL);
-        GatewayLog.logger().addHandler(h);
-        try {
-            logging.run();
-        } finally {
-            GatewayLog.logger().removeHandler(h);
-            GatewayLog.logger().setLevel(previous);
-        }
-        records.forEach(r -> r.setInstant(WHEN));
-        return records;
+        return CapturedRecords.of(WHEN, logging);
     }
 
     @Test

@@ -58,6 +58,14 @@ class ContainerArgsTest {
     }
 
     @Test
+    void jsonLogsAreTheContainersBusinessNotOurs() throws Exception {
+        // The container's handlers format our records: --logformat=json would not take effect, so it is refused.
+        UsageException e = assertThrows(UsageException.class, () -> ContainerArgs.parse("--logformat=json cat", ENV, CWD));
+        assertTrue(e.getMessage().startsWith("--logformat=json has no effect inside a servlet container"), e.getMessage());
+        assertEquals(List.of("/usr/bin/cat"), ContainerArgs.parse("--logformat=text cat", ENV, CWD).command());
+    }
+
+    @Test
     void helpHasNoMeaningInAContainer() {
         assertThrows(UsageException.class, () -> ContainerArgs.parse("--help", ENV, CWD));
     }
