@@ -43,6 +43,15 @@ final class ContainerDeployments {
             "while read line; do echo \"echo $line\"; done",
             "");
 
+    /**
+     * The one user every container's realm knows, in role {@value #REALM_ROLE}: Tomcat's through the secured WAR's
+     * context realm, Payara Micro's file realm through src/test/payara/postboot.asadmin and realm-password (which
+     * must say the same).
+     */
+    static final String REALM_USER = "alice";
+    static final String REALM_PASSWORD = "procsocket-realm";
+    static final String REALM_ROLE = "procsocket";
+
     private ContainerDeployments() { }
 
     static Path workDir() {
@@ -92,8 +101,10 @@ final class ContainerDeployments {
 
     private static boolean serves(int port, String context) {
         try {
+            // With the realm user's credentials, which only the secured deployment asks for and the others ignore.
             HttpResponse<String> r = PROBE.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/" + context + "/")).timeout(Duration.ofSeconds(10)).build(),
+                    URI.create("http://127.0.0.1:" + port + "/" + context + "/")).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", basic(REALM_USER, REALM_PASSWORD)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && r.body().contains("Procsocket is deployed");
         } catch (IOException e) {
@@ -107,6 +118,37 @@ final class ContainerDeployments {
     /** The test script, written where the container (same machine, maybe another user) can run it. */
     static Path gatewayScript() {
         return script("gateway.sh", GATEWAY_SCRIPT);
+    }
+
+    /**
+     * Says who it serves, and leaves the same line in {@link #whoamiStarts()} at every start, so that a refused
+     * upgrade can be seen to have started nothing.
+     */
+    static Path whoamiScript() {
+        return script("whoami.sh", String.join("\n",
+                "#!/bin/sh",
+                "echo \"$REMOTE_USER|$AUTH_TYPE\" >> '" + whoamiStarts() + "'",
+                "echo \"$REMOTE_USER|$AUTH_TYPE\"",
+                ""));
+    }
+
+    /** An --authorize hook that admits only the realm user, and nobody on paths under /refused. */
+    static Path authorizeHook() {
+        return script("authorize.sh", String.join("\n",
+                "#!/bin/sh",
+                "case \"$PATH_INFO\" in /refused*) exit 1 ;; esac",
+                "[ \"$REMOTE_USER\" = '" + REALM_USER + "' ]",
+                ""));
+    }
+
+    static Path whoamiStarts() {
+        return workDir().resolve("scripts").resolve("whoami.starts").toAbsolutePath();
+    }
+
+    /** The Authorization header value of HTTP Basic for {@code user} and {@code password}. */
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     static Path sharedScript() {
@@ -141,6 +183,39 @@ final class ContainerDeployments {
             archive.delete("WEB-INF/web.xml");
             archive.setWebXML(new StringAsset(webXml.replace("</web-app>", param + "</web-app>")));
         }
+        return archive;
+    }
+
+    /**
+     * The built WAR behind the container's own BASIC authentication, as an operator secures it: a security
+     * constraint over every path (pages and WebSocket routes alike) for role {@value #REALM_ROLE}. For Tomcat, a
+     * META-INF/context.xml realm of tomcat-users form holding {@link #REALM_USER} (Payara ignores it and uses its
+     * file realm). No realm-name: Payara would take it for the name of its security realm, Tomcat only shows it.
+     */
+    static WebArchive securedWar(String context, String args) {
+        WebArchive archive = war(context, args);
+        String constraint = String.join("\n",
+                "  <security-constraint>",
+                "    <web-resource-collection><web-resource-name>programs</web-resource-name>"
+                        + "<url-pattern>/*</url-pattern></web-resource-collection>",
+                "    <auth-constraint><role-name>" + REALM_ROLE + "</role-name></auth-constraint>",
+                "  </security-constraint>",
+                "  <login-config><auth-method>BASIC</auth-method></login-config>",
+                "  <security-role><role-name>" + REALM_ROLE + "</role-name></security-role>",
+                "");
+        String webXml = read(archive);
+        archive.delete("WEB-INF/web.xml");
+        archive.setWebXML(new StringAsset(webXml.replace("</web-app>", constraint + "</web-app>")));
+        Path users = workDir().resolve("realm").resolve("tomcat-users.xml");
+        try {
+            Files.createDirectories(users.getParent());
+            Files.writeString(users, "<tomcat-users>\n  <user username=\"" + REALM_USER + "\" password=\""
+                    + REALM_PASSWORD + "\" roles=\"" + REALM_ROLE + "\"/>\n</tomcat-users>\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        archive.add(new StringAsset("<Context>\n  <Realm className=\"org.apache.catalina.realm.MemoryRealm\" pathname=\""
+                + xml(users.toAbsolutePath().toString()) + "\"/>\n</Context>\n"), "META-INF/context.xml");
         return archive;
     }
 

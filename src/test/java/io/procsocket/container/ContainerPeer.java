@@ -38,10 +38,18 @@ final class ContainerPeer implements WebSocket.Listener {
 
     /** Offering {@code subprotocol} (null: none) in the handshake. */
     static ContainerPeer connect(URI uri, String subprotocol) throws Exception {
+        return connect(uri, subprotocol, null);
+    }
+
+    /** Offering {@code subprotocol} and sending {@code authorization} as the Authorization header (null: none). */
+    static ContainerPeer connect(URI uri, String subprotocol, String authorization) throws Exception {
         ContainerPeer peer = new ContainerPeer();
         WebSocket.Builder builder = CLIENT.newWebSocketBuilder().connectTimeout(WAIT);
         if (subprotocol != null) {
             builder.subprotocols(subprotocol);
+        }
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
         }
         peer.socket = builder.buildAsync(uri, peer).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return peer;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -11,8 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -44,6 +49,7 @@ class GatewayInContainerIT {
     private static final String UNDEPLOYED = "undeployed";
     private static final String REFUSED = "refused";
     private static final String SHARED = "shared";
+    private static final String SECURED = "secured";
     /** The hardening issue's number, on the issue's container (Debian's tomcat10: under a second a cycle). */
     private static final int REDEPLOY_CYCLES = 20;
     /**
@@ -97,6 +103,46 @@ class GatewayInContainerIT {
     static WebArchive shared() {
         return ContainerDeployments.war(SHARED, "--shared --shared-replay=1 --maxclients=2 --maxforks=1 "
                 + ContainerDeployments.sharedScript());
+    }
+
+    /**
+     * Behind the container's BASIC authentication (issue 15), a program that says who it serves, and an --authorize
+     * hook that must see the container's user to admit.
+     */
+    @Deployment(name = SECURED, testable = false, managed = false)
+    static WebArchive secured() {
+        return ContainerDeployments.securedWar(SECURED, "--authorize=" + ContainerDeployments.authorizeHook() + " "
+                + ContainerDeployments.whoamiScript());
+    }
+
+    @Test
+    void containerAuthenticationRefusesAnonymousUpgradesAndNamesTheUserToHookAndProgram() throws Exception {
+        Path starts = ContainerDeployments.whoamiStarts();
+        Files.deleteIfExists(starts);
+        deployedWhile(SECURED, () -> {
+            RawHandshake.Response anonymous = RawHandshake.get(ContainerDeployments.http(SECURED, "/"));
+            assertEquals(401, anonymous.status(), anonymous.head());
+            String challenge = String.valueOf(anonymous.header("WWW-Authenticate"));
+            assertTrue(challenge.startsWith("Basic"), challenge);
+            ExecutionException wrong = assertThrows(
+                    ExecutionException.class, () -> ContainerPeer.connect(
+                            ContainerDeployments.ws(SECURED, "/"), null,
+                            ContainerDeployments.basic(ContainerDeployments.REALM_USER, "wrong")));
+            assertEquals(401, ((WebSocketHandshakeException) wrong.getCause()).getResponse().statusCode());
+            // --authorize runs in the container too, after the container has authenticated, and can refuse.
+            String alice = ContainerDeployments.basic(ContainerDeployments.REALM_USER, ContainerDeployments.REALM_PASSWORD);
+            ExecutionException hooked = assertThrows(
+                    ExecutionException.class, () -> ContainerPeer.connect(
+                            ContainerDeployments.ws(SECURED, "/refused"), null, alice));
+            assertEquals(403, ((WebSocketHandshakeException) hooked.getCause()).getResponse().statusCode());
+            assertTrue(Files.notExists(starts), "a refused upgrade started the program");
+
+            ContainerPeer user = ContainerPeer.connect(ContainerDeployments.ws(SECURED, "/"), null, alice);
+            // The principal's name and the container's own auth type, as the servlet API gives them.
+            String expected = ContainerDeployments.REALM_USER + "|BASIC";
+            assertEquals(List.of(expected), user.textsUntilClose());
+            assertEquals(List.of(expected), Files.readAllLines(starts), "one start, the admitted one");
+        });
     }
 
     @Test
