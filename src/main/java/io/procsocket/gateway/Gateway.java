@@ -67,6 +67,8 @@ public final class Gateway implements AutoCloseable {
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
     private volatile ProcessBackends.Choice processChoice;
     private volatile boolean closing;
+    /** Set by {@link #beginShutdown}: readiness probes answer DOWN from then on. */
+    private volatile boolean shuttingDown;
     /** --shared: each route's one process; null without the flag. */
     private final SharedRoutes shared;
 
@@ -325,6 +327,26 @@ public final class Gateway implements AutoCloseable {
         processes();
     }
 
+    /** The backend in use, or null while it is still being chosen or when none could start. Never waits. */
+    public ProcessBackends.Choice processChoice() {
+        return processChoice;
+    }
+
+    /** Why no child can be started (the backend failed to start), or null. Never waits. */
+    public String processFailure() {
+        if (!processes.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            processes.join();
+            return null;
+        } catch (CompletionException e) {
+            return ProcessBackends.reason(e.getCause());
+        } catch (java.util.concurrent.CancellationException e) {
+            return "cancelled";
+        }
+    }
+
     /**
      * The one INFO line saying which process backend runs and why. Front doors log it after their own start-up
      * lines, which stay websocketd's word for word and in its order.
@@ -363,6 +385,20 @@ public final class Gateway implements AutoCloseable {
         return closing;
     }
 
+    /**
+     * The first step of shutting down, which {@link #close} takes too: readiness probes answer DOWN from now on,
+     * while the front door still serves. A front door may call it earlier, to be taken out of a load balancer's
+     * rotation before it stops.
+     */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    /** True once {@link #beginShutdown} or {@link #close} has been called. */
+    public boolean shuttingDown() {
+        return shuttingDown || closing;
+    }
+
     public int liveChildren() {
         return live.size();
     }
@@ -378,6 +414,7 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        beginShutdown();
         closing = true;
         GatewayDirectory.remove(directoryKey);
         pending.clear();
