@@ -29,7 +29,8 @@ COPY examples/ /app/examples/
 RUN chmod 0755 /app/examples/*.sh /usr/local/bin/procsocket-healthcheck
 USER procsocket:procsocket
 EXPOSE 8080
-# Any HTTP answer proves the server is up. The script reads the port, address and --ssl from the server's own
+# Healthy = ready: GET /.procsocket/health/ready answers 200 (programs can be started, the listeners are bound, not
+# shutting down); a probe starts no program. The script reads the port, address and --ssl from the server's own
 # command line, so it checks wherever `docker run ... --port=N [--ssl ...]` told the server to listen.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/usr/local/bin/procsocket-healthcheck"]
 # ExitOnOutOfMemoryError: a JVM out of heap exits (status 3, "Terminating due to java.lang.OutOfMemoryError")

@@ -1,7 +1,9 @@
 #!/bin/sh
-# Docker HEALTHCHECK for the Procsocket image: asks the running server for any HTTP answer, on the port, address
-# and scheme it was started with (read from its own command line), so `docker run ... --port=9000 --ssl ...`
-# is checked where it actually listens. Exit 0 = healthy, 1 = unhealthy.
+# Docker HEALTHCHECK for the Procsocket image: asks the running server's readiness probe
+# (/.procsocket/health/ready: programs can be started, every listener is bound, not shutting down), on the port,
+# address and scheme it was started with (read from its own command line), so `docker run ... --port=9000 --ssl ...`
+# is checked where it actually listens. Exit 0 = healthy (200), 1 = unhealthy; the probe's JSON is printed when
+# unhealthy, and `docker inspect` keeps it.
 set -u
 
 # PROCSOCKET_PID picks the process when several could match (tests); in the image there is exactly one.
@@ -38,7 +40,14 @@ case "$address" in
   *) host=$address ;;
 esac
 
-code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 4 "$scheme://$host:$port/" || true)
-[ -n "$code" ] && [ "$code" != 000 ] && exit 0
-echo "no HTTP answer from $scheme://$host:$port/"
+url="$scheme://$host:$port/.procsocket/health/ready"
+# The status code on a line of its own after the body.
+out=$(curl -sk --max-time 4 -w '\n%{http_code}' "$url" || true)
+code=$(printf '%s\n' "$out" | tail -n 1)
+[ "$code" = 200 ] && exit 0
+if [ -z "$code" ] || [ "$code" = 000 ]; then
+  echo "no HTTP answer from $url"
+else
+  echo "not ready: $url answered $code: $(printf '%s\n' "$out" | sed '$d')"
+fi
 exit 1

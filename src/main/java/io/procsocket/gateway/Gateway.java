@@ -76,6 +76,8 @@ public final class Gateway implements AutoCloseable {
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
     private volatile ProcessBackends.Choice processChoice;
     private volatile boolean closing;
+    /** Set by {@link #beginShutdown}: readiness probes answer DOWN from then on. */
+    private volatile boolean shuttingDown;
     /** Each shared route's one process (--shared, or a routes file's shared routes). */
     private final SharedRoutes shared;
 
@@ -434,6 +436,26 @@ public final class Gateway implements AutoCloseable {
         processes();
     }
 
+    /** The backend in use, or null while it is still being chosen or when none could start. Never waits. */
+    public ProcessBackends.Choice processChoice() {
+        return processChoice;
+    }
+
+    /** Why no child can be started (the backend failed to start), or null. Never waits. */
+    public String processFailure() {
+        if (!processes.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            processes.join();
+            return null;
+        } catch (CompletionException e) {
+            return ProcessBackends.reason(e.getCause());
+        } catch (java.util.concurrent.CancellationException e) {
+            return "cancelled";
+        }
+    }
+
     /**
      * The one INFO line saying which process backend runs and why. Front doors log it after their own start-up
      * lines, which stay websocketd's word for word and in its order.
@@ -472,6 +494,20 @@ public final class Gateway implements AutoCloseable {
         return closing;
     }
 
+    /**
+     * The first step of shutting down, which {@link #close} takes too: readiness probes answer DOWN from now on,
+     * while the front door still serves. A front door may call it earlier, to be taken out of a load balancer's
+     * rotation before it stops.
+     */
+    public void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    /** True once {@link #beginShutdown} or {@link #close} has been called. */
+    public boolean shuttingDown() {
+        return shuttingDown || closing;
+    }
+
     public int liveChildren() {
         return live.size();
     }
@@ -487,6 +523,7 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        beginShutdown();
         closing = true;
         GatewayDirectory.remove(directoryKey);
         pending.clear();

@@ -10,6 +10,7 @@ import io.procsocket.gateway.Refusal;
 import io.procsocket.gateway.UriPaths;
 import io.procsocket.identity.Identity;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.ops.Health;
 import io.procsocket.web.ClientLibrary;
 import io.procsocket.web.ConsolePage;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -17,7 +18,8 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 /**
- * Requests that are not WebSocket upgrades: the client library at its reserved path, then in websocketd's
+ * Requests that are not WebSocket upgrades: the health probes and the client library at their reserved paths
+ * (whatever --basicauth and --devconsole say), then in websocketd's
  * order the dev console when --devconsole is on, a CGI script under --cgidir, a file under --staticdir, else 404.
  */
 final class PlainHttpHandler extends HttpHandler {
@@ -26,9 +28,11 @@ final class PlainHttpHandler extends HttpHandler {
     private final CgiHandler cgi;
     private final StaticFiles files;
     private final Gateway gateway;
+    private final Health health;
 
-    PlainHttpHandler(Gateway gateway) {
+    PlainHttpHandler(Gateway gateway, Health health) {
         this.gateway = gateway;
+        this.health = health;
         this.config = gateway.config();
         this.console = config.devConsole();
         this.cgi = config.cgiDir() == null ? null : new CgiHandler(gateway);
@@ -67,21 +71,16 @@ final class PlainHttpHandler extends HttpHandler {
             text(response, 301, moved.body());
             return;
         }
+        if (Health.isPath(path)) {
+            Health.Reply reply = health.reply(path, request.getMethod().getMethodString(), log);
+            send(response, reply.status(), reply.headers(), reply.contentType(), reply.contentLength(), reply.body());
+            return;
+        }
         if (ClientLibrary.isPath(path)) {
             ClientLibrary.Reply reply = ClientLibrary.reply(request.getMethod().getMethodString(),
                     request.getHeader("If-None-Match"));
             log.access("http", "%s", reply.logLine());
-            response.setStatus(reply.status());
-            for (Config.Header h : reply.headers()) {
-                response.setHeader(h.name(), h.value());
-            }
-            if (reply.contentType() != null) {
-                response.setContentType(reply.contentType());
-            }
-            if (reply.contentLength() >= 0) {
-                response.setContentLength(reply.contentLength());
-            }
-            response.getOutputStream().write(reply.body());
+            send(response, reply.status(), reply.headers(), reply.contentType(), reply.contentLength(), reply.body());
             return;
         }
         // With --basicauth the pages ask too, so that a browser prompts once and then sends the credentials with
@@ -118,6 +117,22 @@ final class PlainHttpHandler extends HttpHandler {
         }
         log.access("http", "NOT FOUND");
         text(response, 404, "404 page not found\n");
+    }
+
+    /** A fixed answer (the client library's, a health probe's): no content type or length when null or negative. */
+    private static void send(Response response, int status, java.util.List<Config.Header> headers, String contentType,
+                             int contentLength, byte[] body) throws java.io.IOException {
+        response.setStatus(status);
+        for (Config.Header h : headers) {
+            response.setHeader(h.name(), h.value());
+        }
+        if (contentType != null) {
+            response.setContentType(contentType);
+        }
+        if (contentLength >= 0) {
+            response.setContentLength(contentLength);
+        }
+        response.getOutputStream().write(body);
     }
 
     /** A refusal with its headers (401's challenge, 429's Retry-After). */

@@ -4,6 +4,7 @@ import io.procsocket.config.Config;
 import io.procsocket.endpoint.EchoEndpoint;
 import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Gateway;
+import io.procsocket.ops.Health;
 import io.procsocket.process.ProcessBackends;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
@@ -38,6 +39,8 @@ public final class StandaloneServer implements AutoCloseable {
     private UnixSocketListener unix;
     /** --redirport: its own server, because Grizzly handlers are per server, not per listener. */
     private HttpServer redirect;
+    /** Every listener is bound (the health probe's "listeners" check). */
+    private volatile boolean listening;
 
     private StandaloneServer(Gateway gateway, HttpServer http, StandaloneWebSocketContainer container) {
         this.gateway = gateway;
@@ -112,12 +115,14 @@ public final class StandaloneServer implements AutoCloseable {
                 server.listeners.add(listener);
             }
         }
-        http.getServerConfiguration().addHttpHandler(new PlainHttpHandler(gateway), "/");
+        Health health = new Health(gateway, () -> server.listening, all.size());
+        http.getServerConfiguration().addHttpHandler(new PlainHttpHandler(gateway, health), "/");
         try {
             container.addEndpoint(GatewayEndpoints.config(gateway));
             container.addEndpoint(EchoEndpoint.class);
             container.start("/", config.port());
             startListening(http, all);
+            server.listening = true;
             if (config.redirPort() != 0) {
                 server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port(), config);
             }
@@ -222,11 +227,14 @@ public final class StandaloneServer implements AutoCloseable {
     @Override
     public void close() {
         // Stop taking connections first: an upgrade finishing after the gateway closed would start a
-        // child that nothing tracks any more. Then end the children still running.
+        // child that nothing tracks any more. Then end the children still running. Readiness goes DOWN
+        // before anything stops.
+        gateway.beginShutdown();
         if (redirect != null) {
             redirect.shutdownNow();
         }
         http.shutdownNow();
+        listening = false;
         container.stop();
         gateway.close();
     }

@@ -8,6 +8,7 @@ import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.Refusal;
 import io.procsocket.gateway.UriPaths;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.ops.Health;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -24,8 +25,8 @@ import java.util.Map;
  * The front door inside a servlet container, the twin of the standalone Grizzly guard: every
  * WebSocket upgrade is admitted or refused here with a real HTTP status, and admitted ones are handed
  * to the container's own WebSocket implementation (Jakarta WebSocket 2.1 upgradeHttpToWebSocket),
- * so no endpoint path has to match "any path". Other requests get the client library at its path, the dev
- * console, or go on to the container (welcome page).
+ * so no endpoint path has to match "any path". Other requests get the health probes and the client library at
+ * their paths, the dev console, or go on to the container (welcome page).
  */
 final class UpgradeFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -37,9 +38,11 @@ final class UpgradeFilter extends HttpFilter {
     private final transient Gateway gateway;
     private final transient ServerEndpointConfig endpoint;
     private final boolean console;
+    private final transient Health health;
 
     UpgradeFilter(Gateway gateway, ServerEndpointConfig endpoint, boolean console) {
         this.gateway = gateway;
+        this.health = new Health(gateway);
         this.endpoint = endpoint;
         this.console = console;
     }
@@ -59,7 +62,12 @@ final class UpgradeFilter extends HttpFilter {
             return;
         }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            if (ClientLibrary.isPath(UriPaths.decode(below))) {
+            String path = UriPaths.decode(below);
+            if (Health.isPath(path)) {
+                serveHealth(request, response, path);
+                return;
+            }
+            if (ClientLibrary.isPath(path)) {
                 serveLibrary(request, response);
                 return;
             }
@@ -104,6 +112,15 @@ final class UpgradeFilter extends HttpFilter {
         }
     }
 
+    private void serveHealth(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+        String query = request.getQueryString();
+        GatewayLog log = GatewayLog.root()
+                .with("url", request.getRequestURL() + (query == null ? "" : "?" + query))
+                .with("remote", request.getRemoteAddr());
+        Health.Reply reply = health.reply(path, request.getMethod(), log);
+        send(response, reply.status(), reply.headers(), reply.contentType(), reply.contentLength(), reply.body());
+    }
+
     private static void serveLibrary(HttpServletRequest request, HttpServletResponse response) throws IOException {
         ClientLibrary.Reply reply = ClientLibrary.reply(request.getMethod(), request.getHeader("If-None-Match"));
         String query = request.getQueryString();
@@ -111,17 +128,23 @@ final class UpgradeFilter extends HttpFilter {
                 .with("url", request.getRequestURL() + (query == null ? "" : "?" + query))
                 .with("remote", request.getRemoteAddr())
                 .access("http", "%s", reply.logLine());
-        response.setStatus(reply.status());
-        for (Config.Header h : reply.headers()) {
+        send(response, reply.status(), reply.headers(), reply.contentType(), reply.contentLength(), reply.body());
+    }
+
+    /** A fixed answer (the client library's, a health probe's): no content type or length when null or negative. */
+    private static void send(HttpServletResponse response, int status, java.util.List<Config.Header> headers,
+                             String contentType, int contentLength, byte[] body) throws IOException {
+        response.setStatus(status);
+        for (Config.Header h : headers) {
             response.setHeader(h.name(), h.value());
         }
-        if (reply.contentType() != null) {
-            response.setContentType(reply.contentType());
+        if (contentType != null) {
+            response.setContentType(contentType);
         }
-        if (reply.contentLength() >= 0) {
-            response.setContentLength(reply.contentLength());
+        if (contentLength >= 0) {
+            response.setContentLength(contentLength);
         }
-        response.getOutputStream().write(reply.body());
+        response.getOutputStream().write(body);
     }
 
     private void serveConsole(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -317,6 +319,11 @@ class GatewayInContainerIT {
             assertEquals("running", first.nextText());
             RawHandshake.Response second = RawHandshake.get(ContainerDeployments.http(LIMITED, "/cat"));
             assertEquals(429, second.status());
+            // The probes, under the context path, while the one slot is taken: no slot, no program, and UP.
+            JsonNode ready = health(LIMITED, "ready", 200);
+            assertEquals(List.of("process-backend", "shutdown"), checkNames(ready), "the connectors are the container's");
+            assertTrue(List.of("native", "portable").contains(ready.at("/checks/0/data/backend").asText()), ready.toString());
+            assertEquals("UP", health(LIMITED, "live", 200).get("status").asText());
             first.close();
             assertEquals(1000, first.awaitClose().code());
         });
@@ -338,7 +345,29 @@ class GatewayInContainerIT {
                     "/org/springframework/boot/loader/launch/WarLauncher.class")).timeout(ContainerPeer.WAIT).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(404, launcher.statusCode(), "the executable WAR's launcher classes are not served");
+            // Deployed but serving nothing: alive, not ready.
+            assertEquals(List.of("configuration"), checkNames(health(UNCONFIGURED, "ready", 503)));
+            assertEquals("UP", health(UNCONFIGURED, "live", 200).get("status").asText());
         });
+    }
+
+    /** GETs {@code /.procsocket/health/<which>} under {@code context}'s path: that status, JSON, never cached. */
+    private static JsonNode health(String context, String which, int status) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(ContainerDeployments.http(context,
+                "/.procsocket/health/" + which)).timeout(ContainerPeer.WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(status, r.statusCode(), which + ": " + r.body());
+        // A container may add a charset parameter to what the filter set.
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), which);
+        assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""), which);
+        JsonNode report = new ObjectMapper().readTree(r.body());
+        assertEquals(status == 200 ? "UP" : "DOWN", report.get("status").asText(), r.body());
+        return report;
+    }
+
+    private static List<String> checkNames(JsonNode report) {
+        List<String> names = new java.util.ArrayList<>();
+        report.get("checks").forEach(c -> names.add(c.get("name").asText()));
+        return names;
     }
 
     /** A test body that may throw anything; the deployment is undeployed however it ends. */

@@ -27,6 +27,11 @@ public final class TesterLog extends Handler implements AutoCloseable {
         return new TesterLog(Level.ALL);
     }
 
+    /** Only what the gateway writes at {@code level} and above (its logger set to it meanwhile). */
+    public static TesterLog capture(Level level) {
+        return new TesterLog(level);
+    }
+
     @Override
     public void publish(LogRecord record) {
         lines.add(formatter.format(record).stripTrailing());
