@@ -60,6 +60,10 @@ final class RoutesFile {
         if (problem != null) {
             throw new UsageException(doc.file() + ":" + path.line() + ": path: " + problem);
         }
+        List<ConfigFile.Setting> own = new ArrayList<>(r.settings());
+        own.remove(path);
+        // Every key checked first: a misspelt "comand" is that mistake, not a route without a command.
+        CommandLine.Words mine = words(doc, own, true, source, base);
         boolean command = r.get("command") != null;
         boolean dir = r.get("dir") != null;
         if (command == dir) {
@@ -69,9 +73,6 @@ final class RoutesFile {
             throw new UsageException(doc.file() + ":" + path.line() + ": path: a dir route serves the scripts below "
                     + "it, so its path ends with '/': " + p + "/");
         }
-        List<ConfigFile.Setting> own = new ArrayList<>(r.settings());
-        own.remove(path);
-        CommandLine.Words mine = words(doc, own, true, source, base);
         CommandLine.Words merged = top.overriddenBy(mine).overriddenBy(cli);
         merged = new CommandLine.Words(merged.values(), merged.lists(), mine.rest());
         try {
