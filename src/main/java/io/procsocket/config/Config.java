@@ -43,6 +43,8 @@ import java.util.List;
  *                      {@link Shared#OFF}
  * @param protocol      --protocol, --resume and --resume-buffer: the procsocket.v1 typed protocol
  * @param auth          --basicauth, --bearer, --jwt-*, --authorize: who may start a program, or {@link Auth#NONE}
+ * @param metrics       --metrics: Prometheus metrics at /.procsocket/metrics, or on a listener of their own; or
+ *                      {@link MetricsEndpoint#OFF}
  */
 public record Config(
         int port,
@@ -73,7 +75,8 @@ public record Config(
         String commandName,
         Shared shared,
         Protocol protocol,
-        Auth auth) {
+        Auth auth,
+        MetricsEndpoint metrics) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;
@@ -209,6 +212,32 @@ public record Config(
         /** Whether a request must prove who it is (a client certificate with --sslca proves it at the TLS level). */
         public boolean required() {
             return basicAuth != null || bearer != null || jwtJwks != null;
+        }
+    }
+
+    /**
+     * --metrics: off, on the gateway's own port ({@code --metrics}), or only on {@code host:port}
+     * ({@code --metrics=ADDR:PORT}, standalone).
+     *
+     * @param host the listener's address, or null to serve on the gateway's port
+     */
+    public record MetricsEndpoint(boolean enabled, String host, int port) {
+        public static final MetricsEndpoint OFF = new MetricsEndpoint(false, null, 0);
+        public static final MetricsEndpoint ON_GATEWAY = new MetricsEndpoint(true, null, 0);
+
+        /** Whether they have a listener of their own (and the gateway's port does not serve them). */
+        public boolean ownListener() {
+            return host != null;
+        }
+
+        /** Whether the gateway's front door serves them. */
+        public boolean onGateway() {
+            return enabled && host == null;
+        }
+
+        /** host:port as a log or an error names it. */
+        public String display() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
     }
 

@@ -4,6 +4,7 @@ import io.procsocket.config.Config;
 import io.procsocket.config.UsageException;
 import io.procsocket.identity.Identity;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.ops.Metrics;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.process.ProcessBackend;
 import io.procsocket.process.ProcessBackends;
@@ -69,6 +70,8 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean closing;
     /** --shared: each route's one process; null without the flag. */
     private final SharedRoutes shared;
+    /** --metrics, or {@link Metrics#OFF}. */
+    private final Metrics metrics;
 
     /** In a servlet container: the JVM is not ours, so orphans that left their tree are not ours to end. */
     public Gateway(Config config) {
@@ -84,6 +87,7 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         this.router = new Router(config);
+        this.metrics = Metrics.create(config.metrics());
         this.authorize = new AuthorizeHook(this);
         this.forks = new ForkLimiter(config.maxForks());
         // First, before any thread starts: with --shared-bus this reaches Redis, and a server that cannot must fail
@@ -116,6 +120,14 @@ public final class Gateway implements AutoCloseable {
      * holds it until the endpoint claims it, and gives it back if the upgrade never completes.
      */
     public Admission admit(HandshakeInfo request) {
+        Admission admission = decide(request);
+        if (!admission.accepted() && admission.refusal().status() >= 400) {
+            metrics.refused(admission.refusal().status());
+        }
+        return admission;
+    }
+
+    private Admission decide(HandshakeInfo request) {
         GatewayLog log = GatewayLog.root().with("url", request.logUrl()).with("remote", request.remoteAddr());
         Refusal moved = CleanPath.redirect(request.contextPath(), request.path(), request.rawQuery());
         if (moved != null) {
@@ -289,6 +301,11 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    /** What is counted (--metrics), or {@link Metrics#OFF}. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** Who may start a program: the upgrade's admission and CGI's both ask it. */
     public IdentityCheck identity() {
         return identity;
@@ -430,6 +447,7 @@ public final class Gateway implements AutoCloseable {
             workers.shutdownNow();
         }
         timer.shutdownNow();
+        metrics.close();
     }
 
     private static ThreadFactory daemon(String prefix, long stackSize) {

@@ -10,6 +10,7 @@ import io.procsocket.gateway.Refusal;
 import io.procsocket.gateway.UriPaths;
 import io.procsocket.identity.Identity;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.ops.MetricsPage;
 import io.procsocket.web.ClientLibrary;
 import io.procsocket.web.ConsolePage;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -84,6 +85,10 @@ final class PlainHttpHandler extends HttpHandler {
             response.getOutputStream().write(reply.body());
             return;
         }
+        if (MetricsPage.isPath(path)) {
+            metrics(request, response, log);
+            return;
+        }
         // With --basicauth the pages ask too, so that a browser prompts once and then sends the credentials with
         // the page's WebSocket upgrades (it cannot be made to with JavaScript). Token schemes leave pages open:
         // the console's token field carries the token with the upgrade.
@@ -118,6 +123,24 @@ final class PlainHttpHandler extends HttpHandler {
         }
         log.access("http", "NOT FOUND");
         text(response, 404, "404 page not found\n");
+    }
+
+    /** --metrics on this port: the scrape, logged at DEBUG (a scraper's every few seconds); else 404. */
+    private void metrics(Request request, Response response, GatewayLog log) throws java.io.IOException {
+        if (!config.metrics().onGateway()) {
+            log.access("http", "NOT FOUND");
+            text(response, 404, "404 page not found\n");
+            return;
+        }
+        MetricsPage.Reply reply = MetricsPage.reply(gateway.metrics(), request.getMethod().getMethodString());
+        log.debug("http", "METRICS (%d)", reply.status());
+        if (reply.allow() != null) {
+            response.setHeader("Allow", reply.allow());
+        }
+        response.setStatus(reply.status());
+        response.setContentType(reply.contentType());
+        response.setContentLength(reply.body().length);
+        response.getOutputStream().write(reply.body());
     }
 
     /** A refusal with its headers (401's challenge, 429's Retry-After). */

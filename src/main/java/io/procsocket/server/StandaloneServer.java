@@ -4,6 +4,7 @@ import io.procsocket.config.Config;
 import io.procsocket.endpoint.EchoEndpoint;
 import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Gateway;
+import io.procsocket.ops.MetricsListener;
 import io.procsocket.process.ProcessBackends;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
@@ -38,6 +39,8 @@ public final class StandaloneServer implements AutoCloseable {
     private UnixSocketListener unix;
     /** --redirport: its own server, because Grizzly handlers are per server, not per listener. */
     private HttpServer redirect;
+    /** --metrics=ADDR:PORT, or null. */
+    private MetricsListener metrics;
 
     private StandaloneServer(Gateway gateway, HttpServer http, StandaloneWebSocketContainer container) {
         this.gateway = gateway;
@@ -61,7 +64,7 @@ public final class StandaloneServer implements AutoCloseable {
         RequestHeadTimeout heads = new RequestHeadTimeout(config.headerTimeoutMs(), gateway.timer());
         UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway);
         ClientFrameGuardFilter frames = new ClientFrameGuardFilter(config.maxFrameSize(), config.messageTimeoutMs(),
-                gateway.timer());
+                gateway.timer(), gateway.metrics());
         SSLEngineConfigurator tls = null;
         if (config.tls() != null) {
             // Server mode; with --sslca the client must present a certificate that chains to it.
@@ -104,6 +107,9 @@ public final class StandaloneServer implements AutoCloseable {
             startListening(http, all);
             if (config.redirPort() != 0) {
                 server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port(), config);
+            }
+            if (config.metrics().ownListener()) {
+                server.metrics = MetricsListener.start(gateway.metrics(), config.metrics());
             }
             // Bound and accepting already; libc has been bound in the background meanwhile.
             gateway.awaitProcessLayer();
@@ -195,6 +201,11 @@ public final class StandaloneServer implements AutoCloseable {
         return listeners.stream().map(NetworkListener::getPort).toList();
     }
 
+    /** The --metrics=ADDR:PORT listener's bound port, or -1 without one. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
     /** The --redirport listener's bound port, or -1 without one. */
     public int redirectPort() {
         return redirect == null ? -1 : redirect.getListeners().iterator().next().getPort();
@@ -206,6 +217,9 @@ public final class StandaloneServer implements AutoCloseable {
         // child that nothing tracks any more. Then end the children still running.
         if (redirect != null) {
             redirect.shutdownNow();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         http.shutdownNow();
         container.stop();

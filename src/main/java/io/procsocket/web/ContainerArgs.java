@@ -47,6 +47,10 @@ public final class ContainerArgs {
             throw new UsageException("--" + parsed.action().name().toLowerCase(java.util.Locale.ROOT)
                     + " has no meaning inside a servlet container; give flags and a COMMAND");
         }
+        if (parsed.config().metrics().ownListener()) {
+            throw new UsageException("--metrics=ADDR:PORT opens a listener, which the servlet container owns; give --metrics "
+                    + "alone: the metrics are served under the context path at /.procsocket/metrics and over JMX");
+        }
         return parsed.config();
     }
 
