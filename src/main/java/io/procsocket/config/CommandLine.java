@@ -22,7 +22,8 @@ public final class CommandLine {
     /** The outcome of parsing: an action, and for {@link Action#RUN} the config. */
     public record Parsed(Action action, Config config) { }
 
-    enum Kind { BOOL, VALUE, LIST }
+    /** OPTIONAL: bare, or with {@code =value} (never the next word, which may be the COMMAND). */
+    enum Kind { BOOL, VALUE, LIST, OPTIONAL }
 
     static final Map<String, Kind> FLAGS = new LinkedHashMap<>();
     static {
@@ -40,6 +41,7 @@ public final class CommandLine {
         for (String f : List.of("address", "header", "header-ws", "header-http", "env")) {
             FLAGS.put(f, Kind.LIST);
         }
+        FLAGS.put("metrics", Kind.OPTIONAL);
     }
 
     /** Flags a servlet container owns; refused when the WAR is deployed. */
@@ -128,6 +130,11 @@ public final class CommandLine {
             }
             if (refused.contains(name)) {
                 throw new UsageException("--" + name + " " + why);
+            }
+            if (kind == Kind.OPTIONAL) {
+                values.put(name, value == null ? "" : value);
+                i++;
+                continue;
             }
             if (kind == Kind.BOOL) {
                 values.put(name, value == null ? "true" : String.valueOf(Validators.bool(name, value)));
@@ -236,7 +243,15 @@ public final class CommandLine {
                 devConsole, staticDir, cgiDir, origins, headers, tls, redirPort, pingMs, passStderr,
                 isTrue(values, "reverselookup"), isTrue(values, "echoendpoint"), headerTimeoutMs, messageTimeoutMs,
                 unixSocket, listenTcp, commandName, shared(values), protocol(values),
-                auth(values, environment, workingDir), extraEnv(lists), routes, source, logFormat);
+                auth(values, environment, workingDir), extraEnv(lists), routes, source, logFormat,
+                metrics(values));
+    }
+
+    /** --metrics (on the gateway's port) or --metrics=ADDR:PORT (a listener of its own). */
+    private static Config.MetricsEndpoint metrics(Map<String, String> values) throws UsageException {
+        String v = values.get("metrics");
+        return v == null ? Config.MetricsEndpoint.OFF
+                : v.isEmpty() ? Config.MetricsEndpoint.ON_GATEWAY : Validators.metricsListener(v);
     }
 
     /** --shared and the options that only mean something with it (each refused without it). */

@@ -49,6 +49,8 @@ import java.util.List;
  * @param source        --config: how this config was made, to make it again on a reload; null without --config
  * @param logFormat     --logformat: websocketd's text lines or one JSON object a line (standalone only; refused
  *                      as json in a container, whose own handlers format every line)
+ * @param metrics       --metrics: Prometheus metrics at /.procsocket/metrics, or on a listener of their own; or
+ *                      {@link MetricsEndpoint#OFF}
  */
 public record Config(
         int port,
@@ -83,7 +85,8 @@ public record Config(
         List<EnvVar> extraEnv,
         List<RouteSpec> routes,
         Source source,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        MetricsEndpoint metrics) {
 
     public static final int DEFAULT_PORT = 80;
     public static final int DEFAULT_SSL_PORT = 443;
@@ -244,6 +247,32 @@ public record Config(
     /** The command line a config with --config came from, to read it (and its file) again on a reload. */
     public record Source(Path file, List<String> args, java.util.Map<String, String> environment, Path workingDir,
                          java.util.Set<String> refused, String why) { }
+
+    /**
+     * --metrics: off, on the gateway's own port ({@code --metrics}), or only on {@code host:port}
+     * ({@code --metrics=ADDR:PORT}, standalone).
+     *
+     * @param host the listener's address, or null to serve on the gateway's port
+     */
+    public record MetricsEndpoint(boolean enabled, String host, int port) {
+        public static final MetricsEndpoint OFF = new MetricsEndpoint(false, null, 0);
+        public static final MetricsEndpoint ON_GATEWAY = new MetricsEndpoint(true, null, 0);
+
+        /** Whether they have a listener of their own (and the gateway's port does not serve them). */
+        public boolean ownListener() {
+            return host != null;
+        }
+
+        /** Whether the gateway's front door serves them. */
+        public boolean onGateway() {
+            return enabled && host == null;
+        }
+
+        /** host:port as a log or an error names it. */
+        public String display() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
 
     public Config {
         extraEnv = List.copyOf(extraEnv);

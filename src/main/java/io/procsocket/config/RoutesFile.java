@@ -156,6 +156,14 @@ final class RoutesFile {
                 throw new UsageException(at + "must be one value, not a list");
             }
             String value = String.join(",", s.values());
+            if (kind == CommandLine.Kind.OPTIONAL) {
+                // "metrics: true" is the bare flag, "metrics: false" none at all, anything else its value.
+                if (value.equals("false")) {
+                    continue;
+                }
+                values.put(s.key(), value.equals("true") ? "" : value);
+                continue;
+            }
             if (kind == CommandLine.Kind.BOOL) {
                 try {
                     value = String.valueOf(Validators.bool(s.key(), value));

@@ -145,6 +145,25 @@ public final class Validators {
         return value;
     }
 
+    /** --metrics=ADDR:PORT: a host or IP ([brackets] for IPv6) and a port, both required. */
+    public static Config.MetricsEndpoint metricsListener(String value) throws UsageException {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1 || (value.contains("]") && colon < value.indexOf(']'))) {
+            throw new UsageException("--metrics takes ADDR:PORT (like 127.0.0.1:9100), or no value to serve on the "
+                    + "gateway's port; got " + value);
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[")) {
+            if (!host.endsWith("]") || host.length() < 3) {
+                throw new UsageException("--metrics has an unclosed IPv6 bracket: " + value);
+            }
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":") || host.contains("]") || host.contains("/")) {
+            throw new UsageException("--metrics: write IPv6 addresses in brackets, like [::1]:9100; got " + value);
+        }
+        return new Config.MetricsEndpoint(true, host, port("metrics", value.substring(colon + 1)));
+    }
+
     /** A comma list of environment variable names. */
     public static List<String> envNames(String value) throws UsageException {
         List<String> names = new ArrayList<>();

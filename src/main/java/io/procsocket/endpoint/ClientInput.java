@@ -4,6 +4,7 @@ import io.procsocket.config.Config;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.message.StdinChunk;
 import io.procsocket.message.StdinLine;
+import io.procsocket.ops.RouteMetrics;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
@@ -27,12 +28,15 @@ final class ClientInput {
     private final Runnable heard;
     private final Stdin stdin;
     private final Runnable tooBig;
+    private final RouteMetrics metrics;
 
     /**
      * @param heard  called for every message (--pingms counts any frame as a sign of life)
      * @param tooBig called once the session is closed for a message over --maxframesize
      */
-    ClientInput(Session session, Config config, GatewayLog log, Runnable heard, Stdin stdin, Runnable tooBig) {
+    ClientInput(Session session, Config config, GatewayLog log, Runnable heard, Stdin stdin, Runnable tooBig,
+                RouteMetrics metrics) {
+        this.metrics = metrics;
         this.session = session;
         this.config = config;
         this.log = log;
@@ -54,6 +58,7 @@ final class ClientInput {
         if (overLimit(textBytes)) {
             return;
         }
+        metrics.received(textBytes);
         stdin.write(bytes, 0, withNewline ? bytes.length : textBytes);
     }
 
@@ -63,6 +68,7 @@ final class ClientInput {
         if (overLimit(b.remaining())) {
             return;
         }
+        metrics.received(b.remaining());
         if (b.hasArray()) {
             stdin.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
         } else {
@@ -77,7 +83,7 @@ final class ClientInput {
      * split over several frames: a single frame up to its frame buffer would be delivered whole.
      */
     private boolean overLimit(int messageBytes) {
-        if (!overLimit(session, config, log, messageBytes)) {
+        if (!overLimit(session, config, log, metrics, messageBytes)) {
             return false;
         }
         tooBig.run();
@@ -85,10 +91,11 @@ final class ClientInput {
     }
 
     /** As above, for any message of the session: true (and the session closed with 1009) when it is too big. */
-    static boolean overLimit(Session session, Config config, GatewayLog log, long messageBytes) {
+    static boolean overLimit(Session session, Config config, GatewayLog log, RouteMetrics metrics, long messageBytes) {
         if (config.maxFrameSize() == 0 || messageBytes <= config.maxFrameSize()) {
             return false;
         }
+        metrics.tooBig();
         log.access("session", "message of %d bytes over --maxframesize %d", messageBytes, config.maxFrameSize());
         GatewayEndpoint.closeQuietly(session, new CloseReason(CloseReason.CloseCodes.TOO_BIG, "message too big"));
         return true;

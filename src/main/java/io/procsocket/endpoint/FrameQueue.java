@@ -1,6 +1,7 @@
 package io.procsocket.endpoint;
 
 import io.procsocket.gateway.FrameWriter;
+import io.procsocket.ops.RouteMetrics;
 import io.procsocket.shared.Frame;
 import jakarta.websocket.EncodeException;
 import jakarta.websocket.RemoteEndpoint;
@@ -33,13 +34,16 @@ final class FrameQueue {
     private long bytes;
     private boolean draining;
     private volatile boolean failed;
+    private final RouteMetrics metrics;
 
     /**
      * @param writer    the front door's frame writer, or null to send through {@code remote}
      * @param onFailure called once, when a write fails; later frames are dropped (actions still run)
      * @param onSent    called after every completed write, with no lock held
      */
-    FrameQueue(RemoteEndpoint.Async remote, FrameWriter writer, Consumer<Throwable> onFailure, Runnable onSent) {
+    FrameQueue(RemoteEndpoint.Async remote, FrameWriter writer, Consumer<Throwable> onFailure, Runnable onSent,
+               RouteMetrics metrics) {
+        this.metrics = metrics;
         this.remote = remote;
         this.writer = writer;
         this.onFailure = onFailure;
@@ -58,8 +62,9 @@ final class FrameQueue {
             }
             queue.add(frame);
             bytes += frame.bytes();
-            return true;
         }
+        metrics.sent(frame.message());
+        return true;
     }
 
     /** Runs {@code action} once everything queued before it has been written (or failed). */

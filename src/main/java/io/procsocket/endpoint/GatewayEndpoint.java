@@ -4,6 +4,7 @@ import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.PendingConnections;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.ops.RouteMetrics;
 import io.procsocket.protocol.ResumeTokens;
 import io.procsocket.protocol.Subprotocol;
 import jakarta.websocket.CloseReason;
@@ -20,6 +21,7 @@ public final class GatewayEndpoint extends Endpoint {
     private final Gateway gateway;
     private final ResumeTokens<ProtocolProcess> tokens;
     private ClientSession connection;
+    private RouteMetrics metrics = RouteMetrics.OFF;
 
     GatewayEndpoint(Gateway gateway, ResumeTokens<ProtocolProcess> tokens) {
         this.gateway = gateway;
@@ -33,6 +35,8 @@ public final class GatewayEndpoint extends Endpoint {
             closeQuietly(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "unknown connection ticket"));
             return;
         }
+        metrics = gateway.metrics().route(pending.route().label());
+        metrics.connectionOpened();
         boolean typed = Subprotocol.V1.equals(session.getNegotiatedSubprotocol());
         if (pending.shared() != null) {
             connection = new SharedViewer(gateway, session, pending, typed);
@@ -45,6 +49,7 @@ public final class GatewayEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
+        metrics.connectionClosed();
         if (connection != null) {
             connection.clientClosed(closeReason);
         }

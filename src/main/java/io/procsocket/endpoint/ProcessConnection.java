@@ -5,6 +5,7 @@ import io.procsocket.gateway.Gateway;
 import io.procsocket.gateway.HandshakeInfo;
 import io.procsocket.gateway.PendingConnections;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.ops.RouteMetrics;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.process.OutputFramer;
 import io.procsocket.process.OutputWatch;
@@ -55,6 +56,7 @@ final class ProcessConnection implements ClientSession {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final OutputFramer stdoutFramer;
     private final OutputFramer stderrFramer;
+    private final RouteMetrics metrics;
     private GatewayLog log;
     private ChildProcess child;
     private SendQueue sends;
@@ -70,6 +72,7 @@ final class ProcessConnection implements ClientSession {
         this.stdoutFramer = OutputFramer.stdout(config);
         this.stderrFramer = OutputFramer.stderr(config);
         this.id = gateway.openConnection();
+        this.metrics = gateway.metrics().route(pending.route().label());
         this.log = GatewayEndpoint.sessionLog(request, id, pending.route().label());
     }
 
@@ -91,8 +94,8 @@ final class ProcessConnection implements ClientSession {
         new ClientInput(session, config, log, this::heard, this::writeStdin, () -> {
             clientOpen.set(false);
             clientGone();
-        }).attach();
-        sends = new SendQueue(session.getAsyncRemote(), this::sendFailed);
+        }, metrics).attach();
+        sends = new SendQueue(session.getAsyncRemote(), this::sendFailed, metrics);
         try {
             stdinProbe = gateway.timer().scheduleWithFixedDelay(this::probeBlockedClient,
                     STDIN_PROBE_MS, STDIN_PROBE_MS, TimeUnit.MILLISECONDS);

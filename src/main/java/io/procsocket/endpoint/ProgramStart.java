@@ -28,7 +28,8 @@ final class ProgramStart {
         for (String name : CgiEnvironment.dropUnpassable(env)) {
             log.error("process", "%s not passed to the program: over Linux's 128 KiB for one variable", name);
         }
-        ChildProcess child = gateway.processes().launch(pending.route().command(), env, pending.stdin());
+        ChildProcess child = gateway.metrics().route(pending.route().label())
+                .launch(() -> gateway.processes().launch(pending.route().command(), env, pending.stdin()));
         gateway.track(child);
         return child;
     }

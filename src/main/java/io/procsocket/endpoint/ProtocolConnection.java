@@ -6,6 +6,7 @@ import io.procsocket.gateway.PendingConnections;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.message.ClientRequest;
 import io.procsocket.message.ServerEvent;
+import io.procsocket.ops.RouteMetrics;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.protocol.ResumeTokens;
 import jakarta.websocket.CloseReason;
@@ -46,6 +47,7 @@ final class ProtocolConnection implements ClientSession {
     private final Config config;
     private final ResumeTokens<ProtocolProcess> tokens;
     private final String id;
+    private final RouteMetrics metrics;
     private final AtomicBoolean gone = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicInteger unsentErrors = new AtomicInteger();
@@ -67,6 +69,7 @@ final class ProtocolConnection implements ClientSession {
         this.config = gateway.configFor(pending.route());
         this.tokens = tokens;
         this.id = gateway.nextId();
+        this.metrics = gateway.metrics().route(pending.route().label());
         this.log = GatewayEndpoint.sessionLog(pending.request(), id, pending.route().label());
     }
 
@@ -78,8 +81,8 @@ final class ProtocolConnection implements ClientSession {
     public void start() {
         log.access("session", "CONNECT");
         ClientInput.limit(session, config);
-        sends = new SendQueue(session.getAsyncRemote(), this::sendFailed);
-        new ProtocolInput(session, config, log, this::heard, this::request, () -> clientClosed(null)).attach();
+        sends = new SendQueue(session.getAsyncRemote(), this::sendFailed, metrics);
+        new ProtocolInput(session, config, log, this::heard, this::request, () -> clientClosed(null), metrics).attach();
         try {
             if (config.pingMs() > 0) {
                 heartbeat = new Heartbeat(session, config.pingMs(), gateway.timer(), this::peerSilent);

@@ -4,6 +4,7 @@ import io.procsocket.config.Config;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.message.BinaryRequest;
 import io.procsocket.message.ClientRequest;
+import io.procsocket.ops.RouteMetrics;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import java.util.function.Consumer;
@@ -19,9 +20,11 @@ final class ProtocolInput {
     private final Runnable heard;
     private final Consumer<ClientRequest> requests;
     private final Runnable tooBig;
+    private final RouteMetrics metrics;
 
     ProtocolInput(Session session, Config config, GatewayLog log, Runnable heard, Consumer<ClientRequest> requests,
-                  Runnable tooBig) {
+                  Runnable tooBig, RouteMetrics metrics) {
+        this.metrics = metrics;
         this.session = session;
         this.config = config;
         this.log = log;
@@ -37,10 +40,12 @@ final class ProtocolInput {
 
     private void on(ClientRequest request) {
         heard.run();
-        if (request instanceof ClientRequest.Stdin s && ClientInput.overLimit(session, config, log, s.data().length)) {
+        if (request instanceof ClientRequest.Stdin s
+                && ClientInput.overLimit(session, config, log, metrics, s.data().length)) {
             tooBig.run();
             return;
         }
+        metrics.received(request instanceof ClientRequest.Stdin s ? s.data().length : 0);
         requests.accept(request);
     }
 }

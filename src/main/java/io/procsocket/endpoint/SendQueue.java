@@ -1,5 +1,6 @@
 package io.procsocket.endpoint;
 
+import io.procsocket.ops.RouteMetrics;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
 import java.util.ArrayDeque;
@@ -22,11 +23,13 @@ final class SendQueue {
     private final RemoteEndpoint.Async remote;
     /** Called once, with the cause, when a send fails; later messages are dropped (their afterward still runs). */
     private final Consumer<Throwable> onFailure;
+    private final RouteMetrics metrics;
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
     private boolean draining;
     private volatile boolean failed;
 
-    SendQueue(RemoteEndpoint.Async remote, Consumer<Throwable> onFailure) {
+    SendQueue(RemoteEndpoint.Async remote, Consumer<Throwable> onFailure, RouteMetrics metrics) {
+        this.metrics = metrics;
         this.remote = remote;
         this.onFailure = onFailure;
     }
@@ -42,6 +45,7 @@ final class SendQueue {
      * (procsocket.v1 numbers output under its program's lock). It calls {@link #flush} once the lock is let go.
      */
     void enqueue(Object message, Runnable afterward) {
+        metrics.sent(message);
         synchronized (queue) {
             queue.add(new Entry(message, afterward));
         }

@@ -12,6 +12,7 @@ import io.procsocket.message.StdStreamLine;
 import io.procsocket.message.StdoutChunk;
 import io.procsocket.message.StdoutLine;
 import io.procsocket.message.StreamChunk;
+import io.procsocket.ops.RouteMetrics;
 import io.procsocket.shared.Frame;
 import io.procsocket.shared.Member;
 import io.procsocket.shared.SharedProcess;
@@ -40,6 +41,7 @@ final class SharedViewer implements ClientSession, Member {
     private final long limit;
     private final String id;
     private final GatewayLog log;
+    private final RouteMetrics metrics;
     private final AtomicBoolean left = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Set under the audience's lock when a frame did not fit; acted on in {@link #flush}. */
@@ -65,23 +67,25 @@ final class SharedViewer implements ClientSession, Member {
         this.id = gateway.nextId();
         HandshakeInfo request = pending.request();
         this.log = GatewayEndpoint.sessionLog(request, id, pending.route().label());
+        this.metrics = gateway.metrics().route(pending.route().label());
     }
 
     @Override
     public void start() {
         log.access("session", "CONNECT");
         ClientInput.limit(session, config);
-        sends = new FrameQueue(session.getAsyncRemote(), frames, this::sendFailed, sent);
+        sends = new FrameQueue(session.getAsyncRemote(), frames, this::sendFailed, sent, metrics);
         if (typed) {
             // First, before the replay join queues. The program may not run yet, or run on another instance: no pid.
             sends.enqueue(Frame.of(new ServerEvent.Start(0, id, null)), Long.MAX_VALUE);
         }
         // Joined before its messages are read: a client sees the answer to its own first message.
         process.join(this);
+        metrics.sharedJoined();
         if (typed) {
-            new ProtocolInput(session, config, log, this::heard, this::request, this::clientGone).attach();
+            new ProtocolInput(session, config, log, this::heard, this::request, this::clientGone, metrics).attach();
         } else {
-            new ClientInput(session, config, log, this::heard, this::input, this::clientGone).attach();
+            new ClientInput(session, config, log, this::heard, this::input, this::clientGone, metrics).attach();
         }
         if (config.pingMs() > 0) {
             try {
@@ -178,6 +182,7 @@ final class SharedViewer implements ClientSession, Member {
         if (!left.get()) {
             log.access("session", "client fell behind: more than %d bytes waiting to be sent (--shared-queue), "
                     + "closing it", limit);
+            metrics.slowClientClosed();
             close(new CloseReason(CloseCodes.VIOLATED_POLICY, "fell behind: over " + limit + " bytes queued"));
             clientGone();
         }
@@ -188,6 +193,7 @@ final class SharedViewer implements ClientSession, Member {
         behind = true;
         if (!left.get()) {
             log.access("session", "client missed output on the shared bus, closing it");
+            metrics.slowClientClosed();
             close(new CloseReason(CloseCodes.VIOLATED_POLICY, "fell behind: output missed"));
             clientGone();
         }
@@ -275,6 +281,7 @@ final class SharedViewer implements ClientSession, Member {
         }
         // Logged before leaving: the last client's leave may end the program, whose exit line must come after.
         log.access("session", "DISCONNECT");
+        metrics.sharedLeft();
         process.leave(this);
     }
 }

@@ -6,6 +6,7 @@ import io.procsocket.config.UsageException;
 import io.procsocket.identity.FailureThrottle;
 import io.procsocket.identity.Identity;
 import io.procsocket.log.GatewayLog;
+import io.procsocket.ops.Metrics;
 import io.procsocket.process.ChildProcess;
 import io.procsocket.process.ProcessBackend;
 import io.procsocket.process.ProcessBackends;
@@ -80,6 +81,8 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean shuttingDown;
     /** Each shared route's one process (--shared, or a routes file's shared routes). */
     private final SharedRoutes shared;
+    /** --metrics, or {@link Metrics#OFF}. */
+    private final Metrics metrics;
 
     /** A route's gate: who may use it and how many of its programs may run. */
     record Gate(IdentityCheck identity, ForkLimiter forks) { }
@@ -106,6 +109,7 @@ public final class Gateway implements AutoCloseable {
         } catch (UsageException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        this.metrics = Metrics.create(config.metrics());
         this.authorize = new AuthorizeHook(this);
         // First, before any thread starts: with --shared-bus this reaches Redis, and a server that cannot must fail
         // to start with nothing left running.
@@ -130,12 +134,23 @@ public final class Gateway implements AutoCloseable {
     /**
      * Decides, before any upgrade, whether this request gets a process (or the echo endpoint). Both front
      * doors call this, so standalone and in-container behaviour cannot drift apart. A path that is not
-     * clean is redirected first (301, as websocketd's Go server does); then, in websocketd's order after the
-     * handshake itself is checked: --maxforks (429), the route (404/403), the Origin (403). The
-     * slot is taken here, before the upgrade, so concurrent upgrades never exceed --maxforks; the ticket
-     * holds it until the endpoint claims it, and gives it back if the upgrade never completes.
+     * clean is redirected first (301, as websocketd's Go server does); then, after the handshake itself is
+     * checked: the route (404/403; finding it keeps nothing, and what follows depends on its settings), who the
+     * client is (401/429), --protocol=required (400), --maxforks (429, the route's within the server's), the
+     * Origin (403), the --authorize hook (403). websocketd checks --maxforks before the route; here a stranger
+     * never gets as far as a fork slot. The slot is taken before the upgrade, so concurrent upgrades never
+     * exceed --maxforks; the ticket holds it until the endpoint claims it, and gives it back if the upgrade never
+     * completes.
      */
     public Admission admit(HandshakeInfo request) {
+        Admission admission = decide(request);
+        if (!admission.accepted() && admission.refusal().status() >= 400) {
+            metrics.refused(admission.refusal().status());
+        }
+        return admission;
+    }
+
+    private Admission decide(HandshakeInfo request) {
         GatewayLog log = GatewayLog.root().with("url", request.logUrl()).with("remote", request.remoteAddr());
         Refusal moved = CleanPath.redirect(request.contextPath(), request.path(), request.rawQuery());
         if (moved != null) {
@@ -399,6 +414,11 @@ public final class Gateway implements AutoCloseable {
         return config;
     }
 
+    /** What is counted (--metrics), or {@link Metrics#OFF}. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** Who may use the server's own pages and CGI scripts (a route's own check is its gate's). */
     public IdentityCheck identity() {
         Routing now = routing;
@@ -574,6 +594,7 @@ public final class Gateway implements AutoCloseable {
             workers.shutdownNow();
         }
         timer.shutdownNow();
+        metrics.close();
     }
 
     private static ThreadFactory daemon(String prefix, long stackSize) {

@@ -56,6 +56,8 @@ final class HelpText {
                 "                         at least every MS; else 1008 (default 30000, 0 = no limit)",
                 "  --echoendpoint         serve the in-JVM echo endpoint at /.procsocket/echo (benchmarks,",
                 "                         conformance tests); admitted like a program (default off)",
+                "  --metrics[=ADDR:PORT]  Prometheus metrics at /.procsocket/metrics on this port, or with",
+                "                         ADDR:PORT only on a listener of their own (default off)",
                 "  --shared               every connection to a route joins its one program (one for the",
                 "                         server; with --dir one per script) instead of starting its own",
                 "  --shared-input=all|none  whether clients' messages reach the shared stdin (default all)",

@@ -109,7 +109,8 @@ final class CgiHandler {
         ChildProcess child;
         try {
             // A worker thread serves CGI: stdin writes may wait for the script, so a fresh backlog nobody watches.
-            child = gateway.processes().launch(lookup.route().command(), env, new StdinBacklog());
+            child = gateway.metrics().route(lookup.route().label())
+                    .launch(() -> gateway.processes().launch(lookup.route().command(), env, new StdinBacklog()));
         } catch (IOException e) {
             scope.error("process", "Could not launch CGI script (%s)", e.getMessage());
             PlainHttpHandler.text(response, 500, "500 Internal Server Error\n");

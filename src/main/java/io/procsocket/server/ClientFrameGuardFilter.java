@@ -1,6 +1,7 @@
 package io.procsocket.server;
 
 import io.procsocket.log.GatewayLog;
+import io.procsocket.ops.Metrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,12 +40,14 @@ final class ClientFrameGuardFilter extends BaseFilter {
     private final long maxMessage;
     private final long messageTimeoutMs;
     private final ScheduledExecutorService timer;
+    private final Metrics metrics;
 
     /**
      * @param maxMessage       --maxframesize (0 = no limit)
      * @param messageTimeoutMs --messagetimeoutms (0 = no limit)
      */
-    ClientFrameGuardFilter(long maxMessage, long messageTimeoutMs, ScheduledExecutorService timer) {
+    ClientFrameGuardFilter(long maxMessage, long messageTimeoutMs, ScheduledExecutorService timer, Metrics metrics) {
+        this.metrics = metrics;
         this.maxMessage = maxMessage;
         this.messageTimeoutMs = messageTimeoutMs;
         this.timer = timer;
@@ -79,6 +82,7 @@ final class ClientFrameGuardFilter extends BaseFilter {
                 long size = state.frames.refusedLength();
                 state.log.access("session", "message of %s bytes over --maxframesize %d, closing with 1009",
                         size == Long.MAX_VALUE ? "2^63 or more" : Long.toString(size), maxMessage);
+                metrics.refused(1009);
                 return fail(ctx, state, 1009, "message too big");
             }
             default -> {

@@ -11,6 +11,7 @@ import io.procsocket.gateway.UriPaths;
 import io.procsocket.identity.Identity;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.ops.Health;
+import io.procsocket.ops.MetricsPage;
 import io.procsocket.web.ClientLibrary;
 import io.procsocket.web.ConsolePage;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -83,6 +84,10 @@ final class PlainHttpHandler extends HttpHandler {
             send(response, reply.status(), reply.headers(), reply.contentType(), reply.contentLength(), reply.body());
             return;
         }
+        if (MetricsPage.isPath(path)) {
+            metrics(request, response, log);
+            return;
+        }
         // With --basicauth the pages ask too, so that a browser prompts once and then sends the credentials with
         // the page's WebSocket upgrades (it cannot be made to with JavaScript). Token schemes leave pages open:
         // the console's token field carries the token with the upgrade.
@@ -133,6 +138,24 @@ final class PlainHttpHandler extends HttpHandler {
             response.setContentLength(contentLength);
         }
         response.getOutputStream().write(body);
+    }
+
+    /** --metrics on this port: the scrape, logged at DEBUG (a scraper's every few seconds); else 404. */
+    private void metrics(Request request, Response response, GatewayLog log) throws java.io.IOException {
+        if (!config.metrics().onGateway()) {
+            log.access("http", "NOT FOUND");
+            text(response, 404, "404 page not found\n");
+            return;
+        }
+        MetricsPage.Reply reply = MetricsPage.reply(gateway.metrics(), request.getMethod().getMethodString());
+        log.debug("http", "METRICS (%d)", reply.status());
+        if (reply.allow() != null) {
+            response.setHeader("Allow", reply.allow());
+        }
+        response.setStatus(reply.status());
+        response.setContentType(reply.contentType());
+        response.setContentLength(reply.body().length);
+        response.getOutputStream().write(reply.body());
     }
 
     /** A refusal with its headers (401's challenge, 429's Retry-After). */

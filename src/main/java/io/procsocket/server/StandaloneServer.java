@@ -5,6 +5,7 @@ import io.procsocket.endpoint.EchoEndpoint;
 import io.procsocket.endpoint.GatewayEndpoints;
 import io.procsocket.gateway.Gateway;
 import io.procsocket.ops.Health;
+import io.procsocket.ops.MetricsListener;
 import io.procsocket.process.ProcessBackends;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
@@ -41,6 +42,8 @@ public final class StandaloneServer implements AutoCloseable {
     private HttpServer redirect;
     /** Every listener is bound (the health probe's "listeners" check). */
     private volatile boolean listening;
+    /** --metrics=ADDR:PORT, or null. */
+    private MetricsListener metrics;
 
     private StandaloneServer(Gateway gateway, HttpServer http, StandaloneWebSocketContainer container) {
         this.gateway = gateway;
@@ -80,7 +83,7 @@ public final class StandaloneServer implements AutoCloseable {
         RequestHeadTimeout heads = new RequestHeadTimeout(config.headerTimeoutMs(), gateway.timer());
         UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway);
         ClientFrameGuardFilter frames = new ClientFrameGuardFilter(largestMessage(config), config.messageTimeoutMs(),
-                gateway.timer());
+                gateway.timer(), gateway.metrics());
         SSLEngineConfigurator tls = null;
         if (config.tls() != null) {
             // Server mode; with --sslca the client must present a certificate that chains to it.
@@ -125,6 +128,9 @@ public final class StandaloneServer implements AutoCloseable {
             server.listening = true;
             if (config.redirPort() != 0) {
                 server.redirect = RedirectServer.start(hosts, config.redirPort(), config.secure(), server.port(), config);
+            }
+            if (config.metrics().ownListener()) {
+                server.metrics = MetricsListener.start(gateway.metrics(), config.metrics());
             }
             // Bound and accepting already; libc has been bound in the background meanwhile.
             gateway.awaitProcessLayer();
@@ -219,6 +225,11 @@ public final class StandaloneServer implements AutoCloseable {
         return listeners.stream().map(NetworkListener::getPort).toList();
     }
 
+    /** The --metrics=ADDR:PORT listener's bound port, or -1 without one. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
     /** The --redirport listener's bound port, or -1 without one. */
     public int redirectPort() {
         return redirect == null ? -1 : redirect.getListeners().iterator().next().getPort();
@@ -232,6 +243,9 @@ public final class StandaloneServer implements AutoCloseable {
         gateway.beginShutdown();
         if (redirect != null) {
             redirect.shutdownNow();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         http.shutdownNow();
         listening = false;

@@ -71,7 +71,8 @@ public final class SharedChild {
         Map<String, String> env = CgiEnvironment.forSharedRoute(route, config, contextPath, id);
         ChildProcess child;
         try {
-            child = gateway.processes().launch(route.command(), env, new StdinBacklog());
+            child = gateway.metrics().route(route.label())
+                    .launch(() -> gateway.processes().launch(route.command(), env, new StdinBacklog()));
         } catch (IOException | RuntimeException e) {
             gateway.connectionEnded(id);
             throw e;

@@ -76,6 +76,10 @@ public final class ContainerArgs {
             throw new UsageException("--logformat=" + parsed.config().logFormat().label() + " has no effect inside a "
                     + "servlet container: its own log handlers format every line (configure them instead)");
         }
+        if (parsed.config().metrics().ownListener()) {
+            throw new UsageException("--metrics=ADDR:PORT opens a listener, which the servlet container owns; give --metrics "
+                    + "alone: the metrics are served under the context path at /.procsocket/metrics and over JMX");
+        }
         return parsed.config();
     }
 

@@ -94,6 +94,7 @@ public final class GatewayListener implements ServletContextListener {
                 stopLogging();
                 throw new IllegalStateException("procsocket: " + e.getMessage(), e);
             }
+            gateway.metrics().exposeOverJmx(context.getContextPath());
             endpoint = GatewayEndpoints.config(gateway);
             registerEndpoint(context, endpoint);
             // The hook may run after the container has closed our class loader (Payara does, on SIGTERM): every

@@ -9,6 +9,7 @@ import io.procsocket.gateway.Refusal;
 import io.procsocket.gateway.UriPaths;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.ops.Health;
+import io.procsocket.ops.MetricsPage;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -69,6 +70,10 @@ final class UpgradeFilter extends HttpFilter {
             }
             if (ClientLibrary.isPath(path)) {
                 serveLibrary(request, response);
+                return;
+            }
+            if (gateway != null && gateway.config().metrics().onGateway() && MetricsPage.isPath(UriPaths.decode(below))) {
+                serveMetrics(request, response);
                 return;
             }
             if (console && "GET".equals(request.getMethod())) {
@@ -145,6 +150,20 @@ final class UpgradeFilter extends HttpFilter {
             response.setContentLength(contentLength);
         }
         response.getOutputStream().write(body);
+    }
+
+    /** --metrics: the scrape under the context path, logged at DEBUG. */
+    private void serveMetrics(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        MetricsPage.Reply reply = MetricsPage.reply(gateway.metrics(), request.getMethod());
+        GatewayLog.root().with("url", request.getRequestURL().toString()).with("remote", request.getRemoteAddr())
+                .debug("http", "METRICS (%d)", reply.status());
+        if (reply.allow() != null) {
+            response.setHeader("Allow", reply.allow());
+        }
+        response.setStatus(reply.status());
+        response.setContentType(reply.contentType());
+        response.setContentLength(reply.body().length);
+        response.getOutputStream().write(reply.body());
     }
 
     private void serveConsole(HttpServletRequest request, HttpServletResponse response) throws IOException {

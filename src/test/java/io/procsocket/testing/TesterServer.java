@@ -60,6 +60,11 @@ public final class TesterServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }
 
+    /** The --metrics=ADDR:PORT listener's port, or -1. */
+    public int metricsPort() {
+        return server.metricsPort();
+    }
+
     public Path unixSocket() {
         return server.unixSocket();
     }
