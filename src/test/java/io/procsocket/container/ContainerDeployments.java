@@ -151,6 +151,26 @@ final class ContainerDeployments {
                 (user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A routes file with two routes of different settings, each running the gateway script. */
+    static Path routesFile() {
+        Path yaml = workDir().resolve("scripts").resolve("routes.yaml");
+        try {
+            Files.createDirectories(yaml.getParent());
+            Files.writeString(yaml, String.join("\n",
+                    "routes:",
+                    "  - path: /text/",
+                    "    command: " + gatewayScript(),
+                    "    env: {ROUTE_NAME: text}",
+                    "  - path: /raw/",
+                    "    command: cat",
+                    "    binary: true",
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return yaml;
+    }
+
     static Path sharedScript() {
         return script("shared.sh", SHARED_SCRIPT);
     }
@@ -170,6 +190,15 @@ final class ContainerDeployments {
 
     /** The built WAR deployed at /{context}, configured with {@code args} (null: left unconfigured). */
     static WebArchive war(String context, String args) {
+        return war(context, "procsocket.args", args);
+    }
+
+    /** The built WAR deployed at /{context} with a routes file, given as the procsocket.config context parameter. */
+    static WebArchive routesWar(String context, Path routesFile) {
+        return war(context, "procsocket.config", routesFile.toString());
+    }
+
+    private static WebArchive war(String context, String paramName, String args) {
         Path war = Path.of(System.getProperty("procsocket.war", "target/procsocket.war"));
         if (!Files.isRegularFile(war)) {
             throw new IllegalStateException(war + " is missing: the in-container suite runs after `package`");
@@ -178,7 +207,7 @@ final class ContainerDeployments {
                 .as(WebArchive.class);
         if (args != null) {
             String webXml = read(archive);
-            String param = "  <context-param>\n    <param-name>procsocket.args</param-name>\n    <param-value>"
+            String param = "  <context-param>\n    <param-name>" + paramName + "</param-name>\n    <param-value>"
                     + xml(args) + "</param-value>\n  </context-param>\n";
             archive.delete("WEB-INF/web.xml");
             archive.setWebXML(new StringAsset(webXml.replace("</web-app>", param + "</web-app>")));

@@ -51,6 +51,7 @@ class GatewayInContainerIT {
     private static final String UNDEPLOYED = "undeployed";
     private static final String REFUSED = "refused";
     private static final String SHARED = "shared";
+    private static final String ROUTES = "routes";
     private static final String SECURED = "secured";
     /** The hardening issue's number, on the container (Debian's tomcat10: under a second a cycle). */
     private static final int REDEPLOY_CYCLES = 20;
@@ -101,6 +102,11 @@ class GatewayInContainerIT {
     }
 
     /** One program for every client: it prints its pid once, so a late joiner sees it only through the replay. */
+    @Deployment(name = ROUTES, testable = false, managed = false)
+    static WebArchive routes() {
+        return ContainerDeployments.routesWar(ROUTES, ContainerDeployments.routesFile());
+    }
+
     @Deployment(name = SHARED, testable = false, managed = false)
     static WebArchive shared() {
         return ContainerDeployments.war(SHARED, "--shared --shared-replay=1 --maxclients=2 --maxforks=1 "
@@ -165,6 +171,22 @@ class GatewayInContainerIT {
             a.close();
             assertEquals(1000, a.awaitClose().code());
             ProcessState.awaitGone(Long.parseLong(pid.substring(4)), ContainerPeer.WAIT);
+        });
+    }
+
+    @Test
+    void aRoutesFileFromTheContextParameterServesEachRouteWithItsOwnSettings() throws Exception {
+        deployedWhile(ROUTES, () -> {
+            ContainerPeer env = ContainerPeer.connect(ContainerDeployments.ws(ROUTES, "/text/env"));
+            List<String> lines = env.textsUntilClose();
+            assertTrue(lines.contains("ROUTE_NAME=text"), lines.toString());
+            assertTrue(lines.contains("SCRIPT_NAME=/" + ROUTES + "/text"), lines.toString());
+            ContainerPeer raw = ContainerPeer.connect(ContainerDeployments.ws(ROUTES, "/raw/"));
+            raw.send(new byte[] {1, 2, 3});
+            assertArrayEquals(new byte[] {1, 2, 3}, raw.nextBinary(), "binary: that route's own setting");
+            raw.close();
+            assertEquals(404, RawHandshake.send(ContainerDeployments.http(ROUTES, "/elsewhere"), "GET",
+                    "dGhlIHNhbXBsZSBub25jZQ==", "13").status());
         });
     }
 
