@@ -67,7 +67,7 @@ public final class ContainerArgs {
     public static Config parse(String line, Map<String, String> environment, Path workingDir) throws UsageException {
         CommandLine.Parsed parsed = CommandLine.parse(CommandLine.split(line), environment, workingDir,
                 CommandLine.CONTAINER_OWNED,
-                "belongs to the servlet container (configure its connector instead) and is refused inside a deployed WAR");
+                "belongs to the servlet container (configure its connectors, TLS or security realm instead) and is refused inside a deployed WAR");
         if (parsed.action() != CommandLine.Action.RUN) {
             throw new UsageException("--" + parsed.action().name().toLowerCase(java.util.Locale.ROOT)
                     + " has no meaning inside a servlet container; give flags and a COMMAND");
