@@ -116,7 +116,9 @@ function sample(pid, generator) {
       const ts = fs.readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
       // Threads by name, digits folded (procsocket-stdout-1234 -> procsocket-stdo#, comm keeps 15 characters).
       const name = (ts.match(/^Name:\s*(.*)$/m) || [, '?'])[1].trim().replace(/\d+/g, '#');
-      s.ctxt.set(t, { name, n: statusField(ts, 'voluntary_ctxt_switches') + statusField(ts, 'nonvoluntary_ctxt_switches') });
+      let cpu = 0;
+      try { const f = fs.readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8'); const x = f.slice(f.lastIndexOf(')') + 2).split(' '); cpu = (+x[11] + +x[12]) / 100; } catch (e) { /* ended */ }
+      s.ctxt.set(t, { name, cpu, n: statusField(ts, 'voluntary_ctxt_switches') + statusField(ts, 'nonvoluntary_ctxt_switches') });
       s.names[name] = (s.names[name] || 0) + 1;
     } catch (e) { /* thread ended */ }
   }
@@ -127,11 +129,13 @@ function sample(pid, generator) {
 function windowOf(a, b) {
   const secs = Number(b.t - a.t) / 1e9;
   let ctxt = 0;
-  const ctxtBy = {};
+  const ctxtBy = {}, cpuBy = {};
   for (const [t, x] of b.ctxt) {
     const d = x.n - (a.ctxt.get(t)?.n || 0);
     ctxt += d;
     if (d) ctxtBy[x.name] = (ctxtBy[x.name] || 0) + d;
+    const c = x.cpu - (a.ctxt.get(t)?.cpu || 0); // per thread, in s
+    if (c > 0) cpuBy[x.name] = (cpuBy[x.name] || 0) + c;
   }
   let kcpu = 0;
   for (const [k, c] of b.kids) kcpu += c - (a.kids.get(k) || 0);
@@ -147,7 +151,7 @@ function windowOf(a, b) {
     }
     rest /= secs; kthreads /= secs;
   }
-  return { secs, cpu: b.cpu - a.cpu, ccpu: b.ccpu - a.ccpu, kcpu, ctxt, ctxtBy, forks: b.machine.forks - a.machine.forks,
+  return { secs, cpu: b.cpu - a.cpu, ccpu: b.ccpu - a.ccpu, kcpu, ctxt, ctxtBy, cpuBy, forks: b.machine.forks - a.machine.forks,
     threads: b.threads, machine_busy: busy, rest_cores: rest, kthread_cores: kthreads };
 }
 // The most numerous thread names of a sample, "name ×count".
@@ -242,7 +246,9 @@ function harness(cfg) {
     return { key, name: `${key}-${tag}`, label: def.label, child, pid: child.pid, port, url: `ws://127.0.0.1:${port}/`, logPath, backendLine };
   }
 
-  function loadgen(args, pid, onOpen) {
+  // marks (optional): { start, end }, async, run when the measured window opens (after the first sample) and
+  // closes (before the second), before the generator goes on: a profiler started and stopped there (bench/profile.js).
+  function loadgen(args, pid, onOpen, marks) {
     return new Promise((resolve, reject) => {
       const c = start('loadgen', [process.execPath, cfg.loadgen, ...args], ['pipe', 'pipe', 'inherit']);
       c.stdin.on('error', () => { /* gone */ });
@@ -254,8 +260,14 @@ function harness(cfg) {
           const line = buf.slice(0, i); buf = buf.slice(i + 1);
           const ev = JSON.parse(line);
           // Sampled while every connection is still open; the generator waits for our line before it goes on.
-          if (ev.event === 'measure_start') { a = sample(pid, c.pid); c.stdin.write('\n'); }
-          else if (ev.event === 'measure_end') { b = sample(pid, c.pid); c.stdin.write('\n'); }
+          if (ev.event === 'measure_start') {
+            if (marks) { Promise.resolve(marks.start()).then(() => { a = sample(pid, c.pid); c.stdin.write('\n'); }, e => { log(`marks: ${e.stack || e}`); c.kill(); }); }
+            else { a = sample(pid, c.pid); c.stdin.write('\n'); }
+          } else if (ev.event === 'measure_end') {
+            b = sample(pid, c.pid);
+            if (marks) Promise.resolve(marks.end()).then(() => c.stdin.write('\n'), e => { log(`marks: ${e.stack || e}`); c.kill(); });
+            else c.stdin.write('\n');
+          }
           else if (ev.mode === 'idle' && onOpen) onOpen(ev, c);
           else result = ev;
         }
@@ -284,9 +296,9 @@ function harness(cfg) {
   // Runs one measured loadgen run; again (after a quiet wait) while the rest of the machine took more than
   // cfg.maxRest cores, at most cfg.retakes times.
   const retakes = [];
-  async function measured(what, args, pid) {
+  async function measured(what, args, pid, marks) {
     for (let i = 0; ; i++) {
-      const { result, win } = await loadgen(args, pid);
+      const { result, win } = await loadgen(args, pid, null, marks);
       const rest = win.rest_cores;
       if (rest <= cfg.maxRest || i >= cfg.retakes) return { result, win, retaken: i };
       log(`${what}: the rest of the machine used ${rest.toFixed(2)} cores; taking this run again`);
@@ -309,7 +321,9 @@ function harness(cfg) {
           server_cpu: w.cpu / w.secs, cpu_us_per_rt: 1e6 * w.cpu / rts, ctxt_per_rt: w.ctxt / rts,
           threads: w.threads, machine_busy: w.machine_busy, rest_cores: w.rest_cores, kthread_cores: w.kthread_cores, retaken,
           ctxt_per_rt_by_thread: Object.fromEntries(Object.entries(w.ctxtBy).sort((x, y) => y[1] - x[1]).slice(0, 5)
-            .map(([k, v]) => [k, +(v / rts).toFixed(3)])) };
+            .map(([k, v]) => [k, +(v / rts).toFixed(3)])),
+          cpu_us_per_rt_by_thread: Object.fromEntries(Object.entries(w.cpuBy).sort((x, y) => y[1] - x[1]).slice(0, 5)
+            .map(([k, v]) => [k, +(1e6 * v / rts).toFixed(2)])) };
         if (r.unexpected) {
           Object.assign(run, { unexpected: r.unexpected, unexpected_first: r.unexpected_first });
           log(`rtt ${conns}x${bytes} ${s.key}: unexpected messages ${JSON.stringify(r.unexpected)}, first: ${r.unexpected_first}`);

@@ -1,4 +1,4 @@
-# Shell helpers for the on-demand benchmark wrappers (bench/portable.sh, bench/protocol.sh); sourced, not run.
+# Shell helpers for the on-demand benchmark wrappers (bench/portable.sh, bench/protocol.sh, bench/profile.sh); sourced, not run.
 
 # Debian packages, installed only when some are missing (root, as on the project's machines and CI):
 #   bench_install PKG...   (nothing when called with none)
@@ -20,6 +20,19 @@ bench_prepare() {
   command -v mvn >/dev/null || need+=(maven)
   bench_install ${need[@]+"${need[@]}"}
   bench_npm
+}
+
+# What a harness that starts Procsocket beside websocketd needs (setsid, kill(1) and bench_prepare's), then the WAR,
+# rebuilt when any source or the POM is newer.
+#   bench_prepare_war
+bench_prepare_war() {
+  local need=()
+  command -v setsid >/dev/null || need+=(util-linux)
+  [ -x /usr/bin/kill ] || [ -x /bin/kill ] || need+=(procps)
+  bench_prepare ${need[@]+"${need[@]}"}
+  if [ ! -f target/procsocket.war ] || [ -n "$(find src pom.xml -newer target/procsocket.war -type f -print -quit)" ]; then
+    mvn -B -q package -DskipTests
+  fi
 }
 
 # npm ws, locally under bench/ (the load generator).

@@ -8,6 +8,14 @@
 //   node loadgen.js idle   URL CONNS            (opens CONNS, one echo each, prints, waits for stdin EOF)
 //   node loadgen.js ready  URL -- CMD ARGS...   (spawns the server, times spawn -> first open connection)
 //   node loadgen.js reject -- CMD ARGS...       (times spawn -> exit; expects a non-zero status)
+//   node loadgen.js chops  URL BYTES COUNT WARMUP text|binary [MIN MAX]
+//                                               (one message of BYTES, one frame, written in chops of MIN-MAX bytes,
+//                                                64-2048 by default, each its own TCP write; COUNT such messages
+//                                                after WARMUP unmeasured ones, each after the last's whole echo;
+//                                                no whole echo 10 s after the last chop: an error, "stalled")
+// chops is a raw WebSocket client over net.Socket (setNoDelay): npm `ws` writes a whole frame at once. The chop
+// sizes are the same pseudo-random sequence (fixed seed) for every server; the echo is counted in payload bytes
+// until BYTES came back (a --binary gateway sends it as several messages, 64 KiB reads of the program's stdout).
 // rtt kinds: text and binary are plain frames (websocketd's mode); v1 and v1binary speak procsocket.v1
 // (docs/PROTOCOL.md): the subprotocol offered (and checked in the 101), the start message awaited, then v1 sends
 // {"type":"stdin","data":PAYLOAD+"\n"} and counts the data of the stdout messages that come back (parsed as JSON);
@@ -207,6 +215,126 @@ async function reject(cmd) {
   return { mode: 'reject', ms: now() - t0, status: code };
 }
 
+// ---------------------------------------------------------------- chops: a raw client, a frame in small TCP writes
+const net = require('net');
+const crypto = require('crypto');
+// A masked client frame, FIN set, as one Buffer.
+function clientFrame(opcode, payload) {
+  const n = payload.length;
+  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
+  const f = Buffer.alloc(head + 4 + n);
+  f[0] = 0x80 | opcode;
+  if (n < 126) f[1] = 0x80 | n;
+  else if (n < 65536) { f[1] = 0x80 | 126; f.writeUInt16BE(n, 2); }
+  else { f[1] = 0x80 | 127; f.writeBigUInt64BE(BigInt(n), 2); }
+  const mask = crypto.randomBytes(4);
+  mask.copy(f, head);
+  for (let i = 0; i < n; i++) f[head + 4 + i] = payload[i] ^ mask[i & 3];
+  return f;
+}
+// Connects and upgrades; resolves { sock, onPayload(fn) }: fn(bytes) for every data frame's payload bytes as they
+// arrive (fragments included), pings answered, a close frame or an early end an error.
+function rawOpen(url) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(+u.port, u.hostname);
+    sock.setNoDelay(true);
+    const key = crypto.randomBytes(16).toString('base64');
+    let head = Buffer.alloc(0), upgraded = false, listener = () => {}, failed = null;
+    let pending = Buffer.alloc(0), remaining = 0, opcode = 0;
+    const fail = (e) => { failed = failed || e; reject(e); if (onError) onError(e); };
+    let onError = null;
+    sock.on('connect', () => sock.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\n` +
+      `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`));
+    const frames = (d) => {
+      let i = 0;
+      while (i < d.length) {
+        if (remaining > 0) { // inside a payload
+          const k = Math.min(remaining, d.length - i);
+          if (opcode === 1 || opcode === 2 || opcode === 0) listener(k);
+          remaining -= k; i += k;
+          continue;
+        }
+        pending = Buffer.concat([pending, d.subarray(i)]); i = d.length;
+        if (pending.length < 2) break;
+        let len = pending[1] & 0x7f, at = 2;
+        if (len === 126) { if (pending.length < 4) break; len = pending.readUInt16BE(2); at = 4; }
+        else if (len === 127) { if (pending.length < 10) break; len = Number(pending.readBigUInt64BE(2)); at = 10; }
+        opcode = pending[0] & 0x0f;
+        if (opcode >= 8) { // control: whole before acting
+          if (pending.length < at + len) break;
+          const body = pending.subarray(at, at + len);
+          if (opcode === 8) { fail(new Error(`server closed: ${body.length >= 2 ? body.readUInt16BE(0) : ''} ${body.subarray(2)}`)); return; }
+          if (opcode === 9) sock.write(clientFrame(10, body));
+          const rest = pending.subarray(at + len); pending = Buffer.alloc(0); remaining = 0;
+          frames(rest); return;
+        }
+        const rest = pending.subarray(at); pending = Buffer.alloc(0); remaining = len; // len 0: the next header follows
+        frames(rest); return;
+      }
+    };
+    sock.on('data', (d) => {
+      if (upgraded) { frames(d); return; }
+      head = Buffer.concat([head, d]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      if (!/^HTTP\/1\.1 101/.test(head.toString('latin1', 0, end))) { fail(new Error('no 101: ' + head.toString('latin1', 0, end))); return; }
+      upgraded = true;
+      resolve({ sock, onPayload: (fn) => { listener = fn; }, onError: (fn) => { onError = fn; if (failed) fn(failed); } });
+      frames(head.subarray(end + 4));
+    });
+    sock.on('error', fail);
+    sock.on('close', () => fail(new Error('connection closed')));
+  });
+}
+const CHOPS_TIMEOUT_MS = 10000;
+async function chops(url, bytes, count, warmup, kind, min = 64, max = 2048) {
+  const binary = kind === 'binary';
+  const frame = clientFrame(binary ? 2 : 1, Buffer.alloc(bytes, binary ? 0x5a : 0x78));
+  let seed = 17;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+  const c = await rawOpen(url);
+  let got = 0, done = null, error = null;
+  c.onPayload((k) => { got += k; if (got >= bytes && done) { const d = done; done = null; d(); } });
+  c.onError((e) => { error = e; if (done) { const d = done; done = null; d(); } });
+  const write = (b) => new Promise((resolve, reject) => c.sock.write(b, (e) => (e ? reject(e) : resolve())));
+  let writes = 0;
+  const one = async () => {
+    got = 0;
+    const echoed = new Promise((r) => { done = r; });
+    for (let i = 0; i < frame.length;) {
+      const k = Math.min(frame.length - i, min + (rnd() % (max - min + 1)));
+      await write(frame.subarray(i, i + k)); // each chop its own write(2)
+      writes++; i += k;
+    }
+    const sent = now();
+    let timer;
+    const late = new Promise((r) => { timer = setTimeout(r, CHOPS_TIMEOUT_MS); });
+    await Promise.race([echoed, late]);
+    clearTimeout(timer);
+    if (error) throw error;
+    if (got < bytes) throw new Error(`stalled: ${got} of ${bytes} bytes echoed ${CHOPS_TIMEOUT_MS / 1000} s after the last chop`);
+    return sent;
+  };
+  for (let i = 0; i < warmup; i++) await one();
+  await mark('measure_start');
+  const cpu0 = process.cpuUsage(), wall0 = now();
+  const times = [], tails = [];
+  writes = 0;
+  for (let i = 0; i < count; i++) {
+    const t0 = now();
+    const sent = await one();
+    times.push(now() - t0); tails.push(now() - sent);
+  }
+  const wall = now() - wall0, share = cpuShare(cpu0, wall0);
+  await mark('measure_end');
+  c.sock.destroy();
+  const sorted = [...times].sort((a, b) => a - b);
+  return { mode: 'chops', kind, bytes, count, min, max, writes_per_msg: writes / count, ms_per_msg: wall / count,
+    p50_ms: percentile(sorted, 0.5), max_ms: sorted[sorted.length - 1], after_last_write_ms: percentile([...tails].sort((a, b) => a - b), 0.5),
+    loadgen_cpu: share };
+}
+
 async function main() {
   const [mode, ...a] = process.argv.slice(2);
   const dash = a.indexOf('--');
@@ -217,6 +345,7 @@ async function main() {
     case 'idle': result = await idle(a[0], +a[1]); break;
     case 'ready': result = await ready(a[0], a.slice(dash + 1)); break;
     case 'reject': result = await reject(a.slice(dash + 1)); break;
+    case 'chops': result = await chops(a[0], +a[1], +a[2], +a[3], a[4] || 'text', ...(a[5] ? [+a[5], +a[6]] : [])); break;
     default: throw new Error('unknown mode ' + mode);
   }
   if (result) process.stdout.write(JSON.stringify(result) + '\n');

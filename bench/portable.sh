@@ -20,16 +20,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 
-# System packages (root, as on the project's machines and CI) and npm ws, only when missing.
-need=()
-command -v setsid >/dev/null || need+=(util-linux)
-[ -x /usr/bin/kill ] || [ -x /bin/kill ] || need+=(procps)
-bench_prepare ${need[@]+"${need[@]}"}
-
-# The WAR, rebuilt when any source or the POM is newer.
-if [ ! -f target/procsocket.war ] || [ -n "$(find src pom.xml -newer target/procsocket.war -type f -print -quit)" ]; then
-  mvn -B -q package -DskipTests
-fi
+# System packages (root, as on the project's machines and CI) and npm ws, only when missing; the WAR when stale.
+bench_prepare_war
 
 # 1,000 connections: a socket each in the generator and the server, three pipes per program.
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
