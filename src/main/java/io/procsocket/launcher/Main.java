@@ -3,7 +3,6 @@ package io.procsocket.launcher;
 import io.procsocket.config.CommandLine;
 import io.procsocket.config.Config;
 import io.procsocket.config.UsageException;
-import io.procsocket.gateway.IdentityCheck;
 import io.procsocket.config.Version;
 import io.procsocket.log.GatewayLog;
 import io.procsocket.log.StandaloneLogging;
@@ -35,10 +34,6 @@ public final class Main {
             parsed = CommandLine.parse(Arrays.asList(args), System.getenv(), Path.of("").toAbsolutePath());
             // A JVM option, but as much a flag as any: refused before any port opens.
             ProcessBackends.checkProperty();
-            if (parsed.action() == CommandLine.Action.RUN) {
-                // The password, token and key files, read now so that a weak entry is one line and status 1.
-                IdentityCheck.load(parsed.config());
-            }
         } catch (UsageException e) {
             err.println("procsocket: " + e.getMessage());
             return e.exitStatus();
@@ -59,16 +54,25 @@ public final class Main {
                 out.print(HelpText.license());
                 return 0;
             default:
-                return serve(parsed.config(), out);
+                return serve(parsed.config(), out, err);
         }
     }
 
-    private static int serve(Config config, PrintStream out) {
+    private static int serve(Config config, PrintStream out, PrintStream err) {
         StandaloneLogging.install(config.logLevel(), config.logFormat(), out);
         GatewayLog log = GatewayLog.root();
         StandaloneServer server;
         try {
             server = StandaloneServer.start(config);
+        } catch (IllegalArgumentException e) {
+            if (!(e.getCause() instanceof UsageException usage)) {
+                log.fatal("server", "Can't start server: %s", e.getMessage());
+                return EXIT_CANNOT_START;
+            }
+            // A password, token or key file the gateway read first, before any port (the server's or a route's):
+            // a bad flag's answer, one line and its status.
+            err.println("procsocket: " + usage.getMessage());
+            return usage.exitStatus();
         } catch (IOException | RuntimeException e) {
             log.fatal("server", "Can't start server: %s", e.getMessage() == null ? e.toString() : e.getMessage());
             return EXIT_CANNOT_START;
