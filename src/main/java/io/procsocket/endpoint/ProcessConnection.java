@@ -14,7 +14,6 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ProcessConnection implements ClientSession {
     /** How long an exited child's stdout may stay open (held by a grandchild) before the group is ended. */
     private static final long EXIT_GRACE_MS = 100;
-    /**
-     * While a stdin write is blocked (the child does not read), the container reads nothing more from
-     * this client, so a client that vanishes would go unnoticed and the child would live forever. After
-     * this long blocked, each probe pings the client: writing to a vanished peer fails, the container
-     * closes the session, and the usual kill sequence runs.
-     */
-    private static final long STDIN_PROBE_MS = 1000;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /**
      * No idle timeout. Negative, not 0 (which JSR 356 also allows): for 0 Tyrus 2.2.2 schedules a no-op
      * idle check with delay 0 on every message sent or received, a thread wake-up per message (seen as
@@ -97,8 +88,8 @@ final class ProcessConnection implements ClientSession {
         }, metrics).attach();
         sends = new SendQueue(session.getAsyncRemote(), this::sendFailed, metrics);
         try {
-            stdinProbe = gateway.timer().scheduleWithFixedDelay(this::probeBlockedClient,
-                    STDIN_PROBE_MS, STDIN_PROBE_MS, TimeUnit.MILLISECONDS);
+            stdinProbe = StdinProbe.start(gateway.timer(), session, log, child::stdinBlockedNanos, clientOpen::get,
+                    this::clientGone);
             child.watchStdout(this::onStdout);
             child.watchStderr(this::onStderr);
             if (config.pingMs() > 0) {
@@ -143,19 +134,6 @@ final class ProcessConnection implements ClientSession {
         } catch (IOException e) {
             // The child closed stdin or exited; its stdout side ends the connection.
             log.debug("process", "stdin closed: %s", e.getMessage());
-        }
-    }
-
-    /** Runs on the gateway timer: must never block, so the ping is sent asynchronously. */
-    private void probeBlockedClient() {
-        if (child.stdinBlockedNanos() < TimeUnit.MILLISECONDS.toNanos(STDIN_PROBE_MS) || !clientOpen.get()) {
-            return;
-        }
-        try {
-            session.getAsyncRemote().sendPing(EMPTY.duplicate());
-        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
-            log.debug("session", "client unreachable while stdin is blocked: %s", e.getMessage());
-            clientGone();
         }
     }
 

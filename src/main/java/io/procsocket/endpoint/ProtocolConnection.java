@@ -15,7 +15,6 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ProtocolConnection implements ClientSession {
     /** With --resume: how long a session that has sent nothing may wait for its program. */
     static final long START_WINDOW_MS = 500;
-    /** As in line mode (see ProcessConnection): how long a stdin write may wait before the client is pinged. */
-    private static final long STDIN_PROBE_MS = 1000;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /**
      * Most error messages waiting to be sent at once. Every bad request is answered, so a client that sends them
      * without reading the answers would grow the send queue without end: past this many it is closed with 1008.
@@ -89,8 +85,8 @@ final class ProtocolConnection implements ClientSession {
                 session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) p -> heard());
                 heartbeat.start();
             }
-            stdinProbe = gateway.timer().scheduleWithFixedDelay(this::probeBlockedClient,
-                    STDIN_PROBE_MS, STDIN_PROBE_MS, TimeUnit.MILLISECONDS);
+            stdinProbe = StdinProbe.start(gateway.timer(), session, log, this::stdinBlockedNanos, () -> !gone.get(),
+                    () -> clientClosed(null));
             if (config.protocol().resume()) {
                 synchronized (decision) {
                     window = gateway.timer().schedule(this::windowEnded, START_WINDOW_MS, TimeUnit.MILLISECONDS);
@@ -258,18 +254,10 @@ final class ProtocolConnection implements ClientSession {
         clientClosed(null);
     }
 
-    /** Runs on the gateway timer: must never block, so the ping is sent asynchronously. */
-    private void probeBlockedClient() {
+    /** How long this session's stdin write to its program has waited; 0 before it has a program. */
+    private long stdinBlockedNanos() {
         ProtocolProcess p = process;
-        if (p == null || gone.get() || p.stdinBlockedNanos() < TimeUnit.MILLISECONDS.toNanos(STDIN_PROBE_MS)) {
-            return;
-        }
-        try {
-            session.getAsyncRemote().sendPing(EMPTY.duplicate());
-        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
-            log.debug("session", "client unreachable while stdin is blocked: %s", e.getMessage());
-            clientClosed(null);
-        }
+        return p == null ? 0 : p.stdinBlockedNanos();
     }
 
     private void sendFailed(Throwable cause) {

@@ -74,15 +74,15 @@ public final class StandaloneServer implements AutoCloseable {
         // Tyrus parses frames in this buffer, keeping a partial frame and appending the next socket read
         // to it: room for the largest allowed frame plus one whole read. With room for the frame alone,
         // messages under the limit sent back to back overflowed it and the connection died with 1011.
-        long frameBuffer = largestMessage(config) == 0 ? Integer.MAX_VALUE
-                : Math.min(Integer.MAX_VALUE, (long) largestMessage(config) + 16 + READ_CHUNK);
+        int largest = largestMessage(config);
+        long frameBuffer = largest == 0 ? Integer.MAX_VALUE : Math.min(Integer.MAX_VALUE, (long) largest + 16 + READ_CHUNK);
         StandaloneWebSocketContainer container = new StandaloneWebSocketContainer((int) frameBuffer);
         HttpServer http = new HttpServer();
         StandaloneServer server = new StandaloneServer(gateway, http, container);
         List<String> hosts = config.addresses().isEmpty() ? List.of("0.0.0.0") : config.addresses();
         RequestHeadTimeout heads = new RequestHeadTimeout(config.headerTimeoutMs(), gateway.timer());
         UpgradeGuardFilter guard = new UpgradeGuardFilter(gateway);
-        ClientFrameGuardFilter frames = new ClientFrameGuardFilter(largestMessage(config), config.messageTimeoutMs(),
+        ClientFrameGuardFilter frames = new ClientFrameGuardFilter(largest, config.messageTimeoutMs(),
                 gateway.timer(), gateway.metrics());
         SSLEngineConfigurator tls = null;
         if (config.tls() != null) {
