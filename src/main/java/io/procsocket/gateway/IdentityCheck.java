@@ -77,8 +77,7 @@ public final class IdentityCheck {
     public Decision check(HandshakeInfo request, GatewayLog log) {
         if (schemes.isEmpty()) {
             // Nothing to check (the common case, and every request in a container): the transport's word or nobody.
-            return new Decision(request.principal().isEmpty() ? Identity.NONE : new Identity(request.principal(),
-                    request.principalType()), null);
+            return new Decision(transport(request), null);
         }
         long wait = throttle.waitMs(request.remoteAddr());
         if (wait > 0) {
@@ -86,10 +85,7 @@ public final class IdentityCheck {
             return new Decision(null, new Refusal(429, "429 Too Many Requests: too many failed attempts\n",
                     List.of(new Config.Header("Retry-After", Long.toString((wait + 999) / 1000)))));
         }
-        boolean fromContainer = !request.principal().isEmpty() && !"ClientCert".equals(request.principalType());
-        String clientCert = fromContainer ? null : emptyToNull(request.principal());
-        Credentials credentials = schemes.isEmpty() ? Credentials.NONE
-                : Credentials.of(request.headers(), auth.bearerCookie(), clientCert);
+        Credentials credentials = Credentials.of(request.headers(), auth.bearerCookie());
         Verdict.Refused refused = null;
         for (Authenticator scheme : schemes) {
             Verdict v = scheme.check(credentials);
@@ -108,8 +104,7 @@ public final class IdentityCheck {
             return new Decision(null, challenge);
         }
         if (!request.principal().isEmpty()) {
-            return new Decision(new Identity(request.principal(),
-                    fromContainer ? request.principalType() : "ClientCert"), null);
+            return new Decision(transport(request), null);
         }
         if (auth.required()) {
             log.access("http", "AUTH REFUSED (401): no credentials");
@@ -118,7 +113,9 @@ public final class IdentityCheck {
         return new Decision(Identity.NONE, null);
     }
 
-    private static String emptyToNull(String s) {
-        return s.isEmpty() ? null : s;
+    /** Who the transport says the client is (a TLS client certificate, the container's user), or nobody. */
+    private static Identity transport(HandshakeInfo request) {
+        return request.principal().isEmpty() ? Identity.NONE
+                : new Identity(request.principal(), request.principalType());
     }
 }

@@ -15,19 +15,15 @@ import java.util.Map;
  * @param basicUser     the user of {@code Authorization: Basic}, or null
  * @param basicPassword its password, or null
  * @param bearer        the bearer token, or null
- * @param clientCert    the TLS client certificate's subject (standalone --sslca), or null
  */
-public record Credentials(String basicUser, String basicPassword, String bearer, String clientCert) {
+public record Credentials(String basicUser, String basicPassword, String bearer) {
     /** The subprotocol entry that carries a bearer token. */
     public static final String BEARER_SUBPROTOCOL = "bearer.";
 
-    public static final Credentials NONE = new Credentials(null, null, null, null);
+    public static final Credentials NONE = new Credentials(null, null, null);
 
-    /**
-     * The credentials in a request's headers; {@code bearerCookie} is the cookie a token may be in, or null;
-     * {@code clientCert} the TLS client certificate's subject, or null.
-     */
-    public static Credentials of(List<Map.Entry<String, String>> headers, String bearerCookie, String clientCert) {
+    /** The credentials in a request's headers; {@code bearerCookie} is the cookie a token may be in, or null. */
+    public static Credentials of(List<Map.Entry<String, String>> headers, String bearerCookie) {
         String basicUser = null;
         String basicPassword = null;
         String bearer = null;
@@ -58,7 +54,7 @@ public record Credentials(String basicUser, String basicPassword, String bearer,
         if (bearer == null && bearerCookie != null) {
             bearer = cookie(headers, bearerCookie);
         }
-        return new Credentials(basicUser, basicPassword, bearer, clientCert);
+        return new Credentials(basicUser, basicPassword, bearer);
     }
 
     private static String decodeBasic(String value) {
@@ -107,7 +103,6 @@ public record Credentials(String basicUser, String basicPassword, String bearer,
     @Override
     public String toString() {
         // Never the secrets: a record's default toString would print them into whatever logs this.
-        return "Credentials[basicUser=" + basicUser + ", bearer=" + (bearer == null ? "none" : "present")
-                + ", clientCert=" + clientCert + "]";
+        return "Credentials[basicUser=" + basicUser + ", bearer=" + (bearer == null ? "none" : "present") + "]";
     }
 }

@@ -77,9 +77,9 @@ class BasicAuthenticatorTest {
     void noBasicCredentialsIsAbsentSoAnotherSchemeMayAnswer() throws Exception {
         BasicAuthenticator auth = BasicAuthenticator.load(htpasswdFile("alice", "s3cret"));
         assertEquals(Verdict.ABSENT, auth.check(Credentials.NONE));
-        assertEquals(Verdict.ABSENT, auth.check(Credentials.of(request("Authorization", "Bearer abc").headers(), null, null)));
+        assertEquals(Verdict.ABSENT, auth.check(Credentials.of(request("Authorization", "Bearer abc").headers(), null)));
         // Base64 without a ':' is not Basic credentials at all.
-        assertEquals(Verdict.ABSENT, auth.check(Credentials.of(request("Authorization", "Basic " + b64("alice")).headers(), null, null)));
+        assertEquals(Verdict.ABSENT, auth.check(Credentials.of(request("Authorization", "Basic " + b64("alice")).headers(), null)));
     }
 
     @Test
@@ -286,7 +286,7 @@ class BasicAuthenticatorTest {
 
     /** Through the header parser, as a request brings them. */
     private static Credentials basic(String user, String password) {
-        return Credentials.of(request("Authorization", "Basic " + b64(user + ":" + password)).headers(), null, null);
+        return Credentials.of(request("Authorization", "Basic " + b64(user + ":" + password)).headers(), null);
     }
 
     private static HandshakeInfo request(String header, String value) {

@@ -35,31 +35,31 @@ class IdentityUnitsTest {
     @Test
     void basicCredentialsSplitAtTheFirstColonOnly() {
         String b64 = Base64.getEncoder().encodeToString("bob:pa:ss wörd".getBytes(StandardCharsets.UTF_8));
-        Credentials c = Credentials.of(headers("authorization", "Basic " + b64), null, null);
+        Credentials c = Credentials.of(headers("authorization", "Basic " + b64), null);
         assertEquals("bob", c.basicUser());
         assertEquals("pa:ss wörd", c.basicPassword());
         assertNull(c.bearer());
-        assertNull(Credentials.of(headers("Authorization", "Basic !!notbase64"), null, null).basicUser());
+        assertNull(Credentials.of(headers("Authorization", "Basic !!notbase64"), null).basicUser());
         assertNull(Credentials.of(headers("Authorization", "Basic " + Base64.getEncoder()
-                .encodeToString("nocolon".getBytes(StandardCharsets.UTF_8))), null, null).basicUser());
+                .encodeToString("nocolon".getBytes(StandardCharsets.UTF_8))), null).basicUser());
     }
 
     @Test
     void bearerComesFromTheHeaderThenTheSubprotocolThenTheCookieNeverTheQuery() {
         assertEquals("h", Credentials.of(headers("Authorization", "Bearer h", "Sec-WebSocket-Protocol", "bearer.s",
-                "Cookie", "t=c"), "t", null).bearer());
+                "Cookie", "t=c"), "t").bearer());
         assertEquals("s", Credentials.of(headers("Sec-WebSocket-Protocol", "procsocket.v1, bearer.s",
-                "Cookie", "t=c"), "t", null).bearer());
-        assertEquals("c", Credentials.of(headers("Cookie", "a=1", "Cookie", "x=2; t=\"c\""), "t", null).bearer());
-        assertNull(Credentials.of(headers("Cookie", "t=c"), null, null).bearer(), "no cookie without --bearer-cookie");
-        assertNull(Credentials.of(headers("Sec-WebSocket-Protocol", "bearer."), null, null).bearer());
-        assertNull(Credentials.of(headers("Authorization", "Bearer "), null, null).bearer());
+                "Cookie", "t=c"), "t").bearer());
+        assertEquals("c", Credentials.of(headers("Cookie", "a=1", "Cookie", "x=2; t=\"c\""), "t").bearer());
+        assertNull(Credentials.of(headers("Cookie", "t=c"), null).bearer(), "no cookie without --bearer-cookie");
+        assertNull(Credentials.of(headers("Sec-WebSocket-Protocol", "bearer."), null).bearer());
+        assertNull(Credentials.of(headers("Authorization", "Bearer "), null).bearer());
     }
 
     @Test
     void credentialsNeverPrintTheirSecrets() {
         String b64 = Base64.getEncoder().encodeToString("bob:hunter2".getBytes(StandardCharsets.UTF_8));
-        String text = Credentials.of(headers("Authorization", "Basic " + b64, "Cookie", "t=tok3n"), "t", null)
+        String text = Credentials.of(headers("Authorization", "Basic " + b64, "Cookie", "t=tok3n"), "t")
                 .toString();
         assertFalse(text.contains("hunter2") || text.contains("tok3n"), text);
     }
@@ -71,10 +71,10 @@ class IdentityUnitsTest {
         Path f = Files.writeString(dir.resolve("t"), "# tokens\n\n" + hex + "  alice\n" + hex2.toUpperCase() + "  -\n");
         BearerAuthenticator b = BearerAuthenticator.load(f);
         assertEquals(new Identity("alice", "Bearer"),
-                ((Verdict.Admitted) b.check(new Credentials(null, null, "t1", null))).identity());
-        assertTrue(((Verdict.Admitted) b.check(new Credentials(null, null, "t2", null))).identity().user()
+                ((Verdict.Admitted) b.check(new Credentials(null, null, "t1"))).identity());
+        assertTrue(((Verdict.Admitted) b.check(new Credentials(null, null, "t2"))).identity().user()
                 .startsWith("bearer-"), "a sha256sum line of stdin (\"-\") has no name");
-        assertInstanceOf(Verdict.Refused.class, b.check(new Credentials(null, null, "t3", null)));
+        assertInstanceOf(Verdict.Refused.class, b.check(new Credentials(null, null, "t3")));
         assertInstanceOf(Verdict.Absent.class, b.check(Credentials.NONE));
     }
 

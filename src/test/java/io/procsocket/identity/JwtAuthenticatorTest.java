@@ -92,7 +92,7 @@ class JwtAuthenticatorTest {
     }
 
     private static Verdict check(String token) {
-        return jwt.check(new Credentials(null, null, token, null));
+        return jwt.check(new Credentials(null, null, token));
     }
 
     private static void assertAdmitted(String token) {
