@@ -1,6 +1,7 @@
 package io.procsocket.identity;
 
 import java.util.List;
+import io.procsocket.protocol.Subprotocol;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -66,15 +67,9 @@ public record Credentials(String basicUser, String basicPassword, String bearer)
     }
 
     private static String fromSubprotocol(List<Map.Entry<String, String>> headers) {
-        for (Map.Entry<String, String> h : headers) {
-            if (!h.getKey().equalsIgnoreCase("Sec-WebSocket-Protocol")) {
-                continue;
-            }
-            for (String token : h.getValue().split(",")) {
-                String t = token.trim();
-                if (t.startsWith(BEARER_SUBPROTOCOL) && t.length() > BEARER_SUBPROTOCOL.length()) {
-                    return t.substring(BEARER_SUBPROTOCOL.length());
-                }
+        for (String t : Subprotocol.offers(headers)) {
+            if (t.startsWith(BEARER_SUBPROTOCOL) && t.length() > BEARER_SUBPROTOCOL.length()) {
+                return t.substring(BEARER_SUBPROTOCOL.length());
             }
         }
         return null;

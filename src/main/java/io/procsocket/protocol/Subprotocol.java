@@ -1,5 +1,6 @@
 package io.procsocket.protocol;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,20 +17,23 @@ public final class Subprotocol {
     private Subprotocol() { }
 
     /**
-     * Whether the handshake offers procsocket.v1: RFC 6455 4.1 makes the header a comma-separated list, possibly
+     * The subprotocols a handshake offers, in order: RFC 6455 4.1 makes the header a comma-separated list, possibly
      * repeated, of case-sensitive tokens.
      */
-    public static boolean offered(List<Map.Entry<String, String>> headers) {
+    public static List<String> offers(List<Map.Entry<String, String>> headers) {
+        List<String> out = new ArrayList<>();
         for (Map.Entry<String, String> h : headers) {
-            if (!h.getKey().equalsIgnoreCase(HEADER)) {
-                continue;
-            }
-            for (String token : h.getValue().split(",")) {
-                if (token.trim().equals(V1)) {
-                    return true;
+            if (h.getKey().equalsIgnoreCase(HEADER)) {
+                for (String token : h.getValue().split(",")) {
+                    out.add(token.trim());
                 }
             }
         }
-        return false;
+        return out;
+    }
+
+    /** Whether the handshake offers procsocket.v1. */
+    public static boolean offered(List<Map.Entry<String, String>> headers) {
+        return offers(headers).contains(V1);
     }
 }
