@@ -33,10 +33,8 @@ public final class ContainerArgs {
     public static Source find(String contextParam, String systemProperty, String environmentVariable,
                               String configParam, String configProperty, String configVariable) {
         Source args = find(contextParam, systemProperty, environmentVariable);
-        Source file = isBlank(configParam) ? (isBlank(configProperty) ? (isBlank(configVariable) ? null
-                : new Source("environment variable " + CONFIG_ENVIRONMENT_VARIABLE, configVariable))
-                : new Source("system property " + CONFIG_SYSTEM_PROPERTY, configProperty))
-                : new Source("context parameter " + CONFIG_CONTEXT_PARAM, configParam);
+        Source file = first(CONFIG_CONTEXT_PARAM, configParam, CONFIG_SYSTEM_PROPERTY, configProperty,
+                CONFIG_ENVIRONMENT_VARIABLE, configVariable);
         if (file == null) {
             return args;
         }
@@ -48,14 +46,21 @@ public final class ContainerArgs {
 
     /** The first non-blank configuration string, or null when the WAR was deployed without one. */
     public static Source find(String contextParam, String systemProperty, String environmentVariable) {
-        if (!isBlank(contextParam)) {
-            return new Source("context parameter " + CONTEXT_PARAM, contextParam);
+        return first(CONTEXT_PARAM, contextParam, SYSTEM_PROPERTY, systemProperty, ENVIRONMENT_VARIABLE,
+                environmentVariable);
+    }
+
+    /** The first non-blank of a context parameter, a system property and an environment variable, by name. */
+    private static Source first(String paramName, String param, String propertyName, String property,
+                                String variableName, String variable) {
+        if (!isBlank(param)) {
+            return new Source("context parameter " + paramName, param);
         }
-        if (!isBlank(systemProperty)) {
-            return new Source("system property " + SYSTEM_PROPERTY, systemProperty);
+        if (!isBlank(property)) {
+            return new Source("system property " + propertyName, property);
         }
-        if (!isBlank(environmentVariable)) {
-            return new Source("environment variable " + ENVIRONMENT_VARIABLE, environmentVariable);
+        if (!isBlank(variable)) {
+            return new Source("environment variable " + variableName, variable);
         }
         return null;
     }
