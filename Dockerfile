@@ -24,18 +24,24 @@ RUN apt-get update \
  && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin procsocket
 WORKDIR /app
 COPY --from=build /src/target/procsocket.war /app/procsocket.war
+COPY bin/procsocket /app/bin/procsocket
 COPY src/main/docker/healthcheck.sh /usr/local/bin/procsocket-healthcheck
 COPY examples/ /app/examples/
-RUN chmod 0755 /app/examples/*.sh /usr/local/bin/procsocket-healthcheck
+# ExitOnOutOfMemoryError: a JVM out of heap exits (status 3, "Terminating due to java.lang.OutOfMemoryError")
+# instead of limping on, and Docker's restart policy starts a healthy one. MaxRAMPercentage sizes the heap from
+# the container's memory limit (the JVM reads the cgroup), leaving room for the children it starts.
+ENV PROCSOCKET_WAR=/app/procsocket.war \
+    PROCSOCKET_CACHE_DIR=/app/cache \
+    JAVA_OPTS="-XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75"
+# The launcher's first start explodes the WAR and trains its class-data-sharing archive: done here, once, as
+# root, so every container starts from the archive (about 0.2 s to the first connection instead of 0.6 s).
+RUN chmod 0755 /app/examples/*.sh /usr/local/bin/procsocket-healthcheck /app/bin/procsocket \
+ && /app/bin/procsocket --version
 USER procsocket:procsocket
 EXPOSE 8080
 # Healthy = ready: GET /.procsocket/health/ready answers 200 (programs can be started, the listeners are bound, not
 # shutting down); a probe starts no program. The script reads the port, address and --ssl from the server's own
 # command line, so it checks wherever `docker run ... --port=N [--ssl ...]` told the server to listen.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/usr/local/bin/procsocket-healthcheck"]
-# ExitOnOutOfMemoryError: a JVM out of heap exits (status 3, "Terminating due to java.lang.OutOfMemoryError")
-# instead of limping on, and Docker's restart policy starts a healthy one. MaxRAMPercentage sizes the heap from
-# the container's memory limit (the JVM reads the cgroup), leaving room for the children it starts.
-ENTRYPOINT ["/usr/bin/tini", "--", "java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75", \
-            "-jar", "/app/procsocket.war"]
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/bin/procsocket"]
 CMD ["--port=8080", "--devconsole", "examples/count.sh"]

@@ -8,9 +8,11 @@ set -u
 
 # PROCSOCKET_PID picks the process when several could match (tests); in the image there is exactly one.
 pid=${PROCSOCKET_PID:-}
+# The server is `java ... -jar .../procsocket.war FLAGS...` or, started by bin/procsocket (the image's entry point),
+# `java ... io.procsocket.launcher.Main FLAGS...`: its flags follow that word.
+marker='procsocket\.war$|^io\.procsocket\.launcher\.Main$'
 [ -n "$pid" ] || for d in /proc/[0-9]*; do
-  if tr '\0' '\n' < "$d/cmdline" 2>/dev/null | grep -qx -- '-jar' \
-     && tr '\0' '\n' < "$d/cmdline" 2>/dev/null | grep -q 'procsocket\.war$'; then
+  if tr '\0' '\n' < "$d/cmdline" 2>/dev/null | grep -Eq -- "$marker"; then
     pid=${d#/proc/}
     break
   fi
@@ -19,7 +21,7 @@ done
 
 port=""; address=""; scheme=http
 # websocketd's flag syntax: one or two dashes, --name=value or --name value, flags end at the first non-flag.
-set -- $(tr '\0' '\n' < "/proc/$pid/cmdline" | sed -n '/procsocket\.war$/,$p' | sed 1d | tr '\n' ' ')
+set -- $(tr '\0' '\n' < "/proc/$pid/cmdline" | awk -v m="$marker" 'f { print } !f && $0 ~ m { f = 1 }' | tr '\n' ' ')
 while [ $# -gt 0 ]; do
   case "$1" in
     --) break ;;

@@ -22,7 +22,9 @@ public final class Main {
     private Main() { }
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
+        String explodeTo = System.getProperty(ExplodedWar.PROPERTY);
+        // bin/procsocket's first step, before any flag is read: a JVM option, as the WAR is the JVM's class path.
+        int status = explodeTo != null ? ExplodedWar.run(explodeTo, System.err) : run(args, System.out, System.err);
         if (status != 0) {
             System.exit(status);
         }

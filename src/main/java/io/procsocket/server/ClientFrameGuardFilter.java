@@ -36,6 +36,8 @@ final class ClientFrameGuardFilter extends BaseFilter {
     /** How long a client may take to answer our close frame before the TCP connection is closed under it. */
     static final long CLOSE_HANDSHAKE_MS = 5000;
     private static final int OPCODE_CLOSE = 0x8;
+    /** The largest frame kept back whole before Tyrus sees it (see {@link #wholeFramesOnly}). */
+    static final long MAX_HELD = 64L << 20;
 
     private final long maxMessage;
     private final long messageTimeoutMs;
@@ -65,7 +67,8 @@ final class ClientFrameGuardFilter extends BaseFilter {
         }
         Connection<?> connection = ctx.getConnection();
         Guarded state = STATE.get(connection);
-        if (state == null) {
+        boolean handshake = state == null;
+        if (handshake) {
             state = new Guarded(connection);
             STATE.set(connection, state);
         }
@@ -91,9 +94,70 @@ final class ClientFrameGuardFilter extends BaseFilter {
                     state.lastProgressNanos = System.nanoTime();
                     state.watchProgress(messageTimeoutMs);
                 }
-                return ctx.getInvokeAction();
+                return wholeFramesOnly(ctx, content, state, handshake);
             }
         }
+    }
+
+    /**
+     * Passes on the whole frames of what was read, unmasked, and keeps a frame the read ended inside until the rest
+     * of it has come. Tyrus keeps a partial frame in a buffer that grows 256 bytes at a time, copying all it holds
+     * at each read, and unmasks a byte at a time (see {@link ClientFrameUnmasker}). Here a partial frame waits as
+     * Grizzly's remainder (a composite of the reads, nothing copied) and reaches Tyrus in one piece, copied once
+     * and unmasked eight bytes at a step. Nothing is kept that Tyrus would not have kept: frames over the message
+     * limit were refused above from their header; one over {@link #MAX_HELD} goes on to Tyrus as it comes, masked,
+     * as do the frames that came with the handshake (Tyrus must see the handshake at once).
+     */
+    private NextAction wholeFramesOnly(FilterChainContext ctx, HttpContent content, Guarded state, boolean handshake) {
+        ClientFrames frames = state.frames;
+        Buffer buffer = content.getContent();
+        boolean aligned = !state.streaming;
+        if (handshake || (frames.inFrame() && frames.declaredLength() > MAX_HELD)) {
+            state.streaming = frames.inFrame();
+            return ctx.getInvokeAction();
+        }
+        state.streaming = false;
+        if (!frames.inFrame()) {
+            return pass(ctx, content, buffer, aligned);
+        }
+        int end = frames.lastFrameEnd();
+        frames.rewindToFrameStart();
+        HttpHeader header = content.getHttpHeader();
+        if (end < 0) {
+            // No frame ended in this read: all of it is the start of one (the reads before it are held with it).
+            return ctx.getStopAction(HttpContent.builder(header).content(buffer).build());
+        }
+        int limit = buffer.limit();
+        Buffer rest = ctx.getMemoryManager().allocate(limit - end);
+        rest.put(buffer, end, limit - end);
+        rest.flip();
+        buffer.limit(end);
+        pass(ctx, content, buffer, aligned);
+        return ctx.getInvokeAction(HttpContent.builder(header).content(rest).build(), null);
+    }
+
+    /**
+     * Sends Tyrus whole frames in one array-backed buffer, unmasked if {@code aligned} (they start at a frame's
+     * first byte). One buffer because Tyrus's filter hands each part of a composite to its frame parser on its
+     * own, which would bring back the copying {@link #wholeFramesOnly} avoids.
+     */
+    private static NextAction pass(FilterChainContext ctx, HttpContent content, Buffer buffer, boolean aligned) {
+        if (!buffer.hasRemaining() || (!aligned && !buffer.isComposite())) {
+            return ctx.getInvokeAction();
+        }
+        Buffer frames = buffer;
+        if (buffer.isComposite() || !buffer.hasArray()) {
+            frames = ctx.getMemoryManager().allocate(buffer.remaining());
+            frames.put(buffer);
+            frames.flip();
+            ctx.setMessage(HttpContent.builder(content.getHttpHeader()).content(frames).build());
+        }
+        if (aligned && frames.hasArray()) {
+            int offset = frames.arrayOffset();
+            int end = ClientFrameUnmasker.unmask(frames.array(), offset + frames.position(), offset + frames.limit());
+            frames.limit(end - offset);
+        }
+        return ctx.getInvokeAction();
     }
 
     /** Tyrus writes one frame per buffer: a buffer that starts a close frame means the closing handshake began. */
@@ -133,6 +197,8 @@ final class ClientFrameGuardFilter extends BaseFilter {
         final ClientFrames frames = new ClientFrames(maxMessage);
         final GatewayLog log;
         volatile boolean failed;
+        /** A frame too large to hold (or begun with the handshake) is going on to Tyrus as it comes, masked. */
+        boolean streaming;
         /** Written by the reading thread, read by the timer: whether a message is under way. */
         volatile boolean midMessage;
         volatile long lastProgressNanos;

@@ -29,6 +29,13 @@ final class ClientFrames {
     private boolean fragmented;
     /** The length that made the stream {@link Verdict#TOO_BIG}, for the log. */
     private long refusedLength;
+    /** The payload length the current frame's header declared; -1 until its length is read. */
+    private long declared = -1;
+    /** Index just past the last frame that ended in the buffer last accepted; -1 if none did. */
+    private int lastFrameEnd = -1;
+    /** The message's state as the current frame began: what {@link #rewindToFrameStart} goes back to. */
+    private long messageBytesAtFrame;
+    private boolean fragmentedAtFrame;
 
     ClientFrames(long maxMessage) {
         this.maxMessage = maxMessage;
@@ -46,6 +53,32 @@ final class ClientFrames {
         return refusedLength;
     }
 
+    /** The last accepted buffer ended inside a frame (its header or its payload). */
+    boolean inFrame() {
+        return phase != FIRST;
+    }
+
+    /** The payload length the current frame declared, or -1 while its header is incomplete. */
+    long declaredLength() {
+        return phase == FIRST ? -1 : declared;
+    }
+
+    /** Index in the last accepted buffer just past the last frame that ended in it; -1 if none did. */
+    int lastFrameEnd() {
+        return lastFrameEnd;
+    }
+
+    /**
+     * Forgets the frame under way, for a caller that keeps its bytes and will present them again, followed by
+     * more: parsing starts over at that frame's first byte, with the message as it stood before it.
+     */
+    void rewindToFrameStart() {
+        phase = FIRST;
+        declared = -1;
+        messageBytes = messageBytesAtFrame;
+        fragmented = fragmentedAtFrame;
+    }
+
     /** Consumes the bytes between position and limit (without moving them). */
     Verdict accept(Buffer buffer) {
         if (buffer == null) {
@@ -53,6 +86,7 @@ final class ClientFrames {
         }
         int i = buffer.position();
         int end = buffer.limit();
+        lastFrameEnd = -1;
         while (i < end) {
             switch (phase) {
                 case FIRST -> {
@@ -83,7 +117,11 @@ final class ClientFrames {
                 case MASK -> {
                     i++;
                     if (--left == 0) {
-                        phase = length > 0 ? PAYLOAD : FIRST;
+                        if (length > 0) {
+                            phase = PAYLOAD;
+                        } else {
+                            frameEnded(i);
+                        }
                     }
                 }
                 default -> {
@@ -91,12 +129,19 @@ final class ClientFrames {
                     i += (int) skip;
                     length -= skip;
                     if (length == 0) {
-                        phase = FIRST;
+                        frameEnded(i);
                     }
                 }
             }
         }
         return Verdict.OK;
+    }
+
+    private void frameEnded(int at) {
+        phase = FIRST;
+        lastFrameEnd = at;
+        messageBytesAtFrame = messageBytes;
+        fragmentedAtFrame = fragmented;
     }
 
     /**
@@ -119,6 +164,7 @@ final class ClientFrames {
             refusedLength = messageBytes;
             return false;
         }
+        declared = length;
         left = 4;
         phase = MASK;
         return true;

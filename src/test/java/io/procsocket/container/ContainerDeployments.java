@@ -243,13 +243,20 @@ final class ContainerDeployments {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        archive.add(new StringAsset("<Context>\n  <Realm className=\"org.apache.catalina.realm.MemoryRealm\" pathname=\""
-                + xml(users.toAbsolutePath().toString()) + "\"/>\n</Context>\n"), "META-INF/context.xml");
+        // Into the WAR's own context file, which keeps Tomcat's jar scanning to WEB-INF/classes.
+        String contextXml = read(archive, "META-INF/context.xml");
+        archive.delete("META-INF/context.xml");
+        archive.add(new StringAsset(contextXml.replace("</Context>", "  <Realm className=\"org.apache.catalina.realm.MemoryRealm\""
+                + " pathname=\"" + xml(users.toAbsolutePath().toString()) + "\"/>\n</Context>")), "META-INF/context.xml");
         return archive;
     }
 
     private static String read(WebArchive archive) {
-        try (InputStream in = archive.get("WEB-INF/web.xml").getAsset().openStream()) {
+        return read(archive, "WEB-INF/web.xml");
+    }
+
+    private static String read(WebArchive archive, String path) {
+        try (InputStream in = archive.get(path).getAsset().openStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

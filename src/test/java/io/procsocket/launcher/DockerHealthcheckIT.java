@@ -36,6 +36,19 @@ class DockerHealthcheckIT {
         }
     }
 
+    /** The image starts the server through bin/procsocket: its command line names the main class, not the WAR. */
+    @Test
+    void itFindsTheFlagsOfAServerTheLauncherStarted() throws Exception {
+        int port = WarProcess.freePort();
+        try (WarProcess server = WarProcess.launcher(java.util.Map.of("PROCSOCKET_CACHE_DIR", dir.resolve("cache").toString()),
+                "--address=127.0.0.1", "--port", Integer.toString(port), "cat")) {
+            server.awaitStdout(l -> l.contains("Starting WebSocket server"), java.time.Duration.ofSeconds(90));
+            assertEquals(0, healthcheck(server.pid()), "healthy while serving");
+            server.close();
+            assertEquals(1, healthcheck(server.pid()), "unhealthy once stopped");
+        }
+    }
+
     @Test
     void itFollowsTlsAndASingleDashPort() throws Exception {
         run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("key.pem").toString(),

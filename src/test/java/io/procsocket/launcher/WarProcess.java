@@ -59,6 +59,20 @@ final class WarProcess implements AutoCloseable {
         return new WarProcess(new ProcessBuilder(cmd).start());
     }
 
+    /** The project's launcher, {@code bin/procsocket ARGS}, on the packaged WAR, with {@code env} added. */
+    static WarProcess launcher(java.util.Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(LAUNCHER.toAbsolutePath().toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("PROCSOCKET_WAR", war().toAbsolutePath().toString());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
+        return new WarProcess(pb.start());
+    }
+
+    static final Path LAUNCHER = Path.of("bin/procsocket");
+
     long pid() {
         return process.pid();
     }

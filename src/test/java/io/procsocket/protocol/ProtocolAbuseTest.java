@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** procsocket.v1 under hostile or broken clients: each costs only itself, and the server keeps serving everyone. */
 class ProtocolAbuseTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration FLOOD_WAIT = Duration.ofSeconds(60);
     private static final String OFFER = "Sec-WebSocket-Protocol: procsocket.v1\r\n";
 
     @TempDir
@@ -70,7 +71,10 @@ class ProtocolAbuseTest {
             } catch (IOException e) {
                 // The server closed the connection under the flood: what this test expects.
             }
-            log.await(l -> l.contains("error messages unread"), WAIT);
+            // Loopback's receive buffer grows to tcp_rmem's maximum (32 MiB here): the whole flood can sit in the
+            // server's kernel buffer when the loop ends, and the server answers its way through tens of thousands
+            // of requests before its send buffer fills. That takes seconds on a loaded machine, hence the longer bound.
+            log.await(l -> l.contains("error messages unread"), FLOOD_WAIT);
             try (EventSocket other = TesterProtocol.connect(server.ws("/"))) {
                 next(other, "start");
                 other.send(TesterProtocol.stdin("served\n"));

@@ -234,6 +234,25 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Any frame at all, including ones the RFC forbids. */
     public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) throws IOException {
+        out.write(frame(fin, rsv, opcode, payload, masked));
+        out.flush();
+    }
+
+    /**
+     * {@code bytes} in writes of {@code min}..{@code max} bytes (sizes from {@code random}), each flushed on its own:
+     * with TCP_NODELAY, one segment each, as a slow or chatty client sends a large message.
+     */
+    public void sendInPieces(byte[] bytes, int min, int max, java.util.Random random) throws IOException {
+        for (int i = 0; i < bytes.length;) {
+            int n = Math.min(bytes.length - i, min + random.nextInt(max - min + 1));
+            out.write(bytes, i, n);
+            out.flush();
+            i += n;
+        }
+    }
+
+    /** The bytes of a frame, as {@link #sendFrame} writes it (masked with a random key if {@code masked}). */
+    public static byte[] frame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) {
         ByteArrayOutputStream f = new ByteArrayOutputStream(payload.length + 14);
         f.write((fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0xF));
         int maskBit = masked ? 0x80 : 0;
@@ -262,8 +281,7 @@ public final class RawWebSocket implements AutoCloseable {
         } else {
             f.write(payload, 0, payload.length);
         }
-        out.write(f.toByteArray());
-        out.flush();
+        return f.toByteArray();
     }
 
     /** The next frame; fails on timeout, {@link EOFException} if the connection ended. */

@@ -1,0 +1,108 @@
+package io.procsocket.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.procsocket.testing.RawWebSocket;
+import io.procsocket.testing.TesterServer;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Frames that arrive in pieces of any size, and several frames in one piece: the standalone server holds a frame
+ * back until it is whole and unmasks it itself before Tyrus parses it. Whatever the cut, what comes back is
+ * exactly what was sent, in order, and control frames between fragments are answered in place.
+ */
+class MessagesInPiecesTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void aLargeTextMessageInSmallTcpWritesEchoesExactly() throws Exception {
+        Random random = new Random(17);
+        String text = text(random, 300_000);
+        try (TesterServer server = TesterServer.start("--echoendpoint", "cat");
+             RawWebSocket ws = RawWebSocket.open(server.port(), "/.procsocket/echo", WAIT)) {
+            for (int round = 0; round < 3; round++) {
+                ws.sendInPieces(RawWebSocket.frame(true, 0, RawWebSocket.TEXT, utf8(text), true), 1, 2048, random);
+                RawWebSocket.Frame echo = ws.readFrame();
+                assertEquals(RawWebSocket.TEXT, echo.opcode());
+                assertEquals(text, echo.text());
+            }
+        }
+    }
+
+    @Test
+    void aLargeLineInSmallTcpWritesReachesTheProgramWhole() throws Exception {
+        Random random = new Random(23);
+        String line = text(random, 200_000);
+        try (TesterServer server = TesterServer.start("cat");
+             RawWebSocket ws = RawWebSocket.open(server.port(), "/", WAIT)) {
+            ws.sendInPieces(RawWebSocket.frame(true, 0, RawWebSocket.TEXT, utf8(line), true), 64, 2048, random);
+            assertEquals(line, ws.readFrame().text());
+        }
+    }
+
+    @Test
+    void manyFramesInOnePieceAndOneCutAnywhereComeBackInOrder() throws Exception {
+        Random random = new Random(29);
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        int count = 200;
+        for (int i = 0; i < count; i++) {
+            byte[] payload = new byte[1 + random.nextInt(300)];
+            random.nextBytes(payload);
+            payload[0] = (byte) i;
+            stream.writeBytes(RawWebSocket.frame(true, 0, RawWebSocket.BINARY, payload, true));
+        }
+        byte[] all = stream.toByteArray();
+        try (TesterServer server = TesterServer.start("--echoendpoint", "cat");
+             RawWebSocket ws = RawWebSocket.open(server.port(), "/.procsocket/echo", WAIT)) {
+            // Cuts of 1..7 bytes land inside headers and masking keys; larger ones inside payloads and between frames.
+            ws.sendInPieces(all, 1, 7, random);
+            ws.sendInPieces(all, 500, 5000, random);
+            for (int pass = 0; pass < 2; pass++) {
+                for (int i = 0; i < count; i++) {
+                    RawWebSocket.Frame f = ws.readFrame();
+                    assertEquals(RawWebSocket.BINARY, f.opcode());
+                    assertEquals((byte) i, f.payload()[0], "frame " + i + " of pass " + pass);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPingBetweenFragmentsIsAnsweredAndTheMessageComesBackWhole() throws Exception {
+        byte[] hello = utf8("héllo wörld");
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.writeBytes(RawWebSocket.frame(false, 0, RawWebSocket.TEXT, java.util.Arrays.copyOfRange(hello, 0, 3), true));
+        stream.writeBytes(RawWebSocket.frame(true, 0, RawWebSocket.PING, utf8("are you there"), true));
+        stream.writeBytes(RawWebSocket.frame(false, 0, RawWebSocket.CONTINUATION,
+                java.util.Arrays.copyOfRange(hello, 3, 7), true));
+        stream.writeBytes(RawWebSocket.frame(true, 0, RawWebSocket.CONTINUATION,
+                java.util.Arrays.copyOfRange(hello, 7, hello.length), true));
+        try (TesterServer server = TesterServer.start("--echoendpoint", "cat");
+             RawWebSocket ws = RawWebSocket.open(server.port(), "/.procsocket/echo", WAIT)) {
+            ws.sendInPieces(stream.toByteArray(), 1, 5, new Random(31));
+            RawWebSocket.Frame pong = ws.readFrame();
+            assertEquals(RawWebSocket.PONG, pong.opcode());
+            assertArrayEquals(utf8("are you there"), pong.payload());
+            assertEquals("héllo wörld", ws.readFrame().text());
+        }
+    }
+
+    /** Text with one-, two- and three-byte UTF-8 characters, and no newline (one line for the gateway). */
+    private static String text(Random random, int chars) {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 éüß€漢字";
+        StringBuilder b = new StringBuilder(chars);
+        for (int i = 0; i < chars; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
