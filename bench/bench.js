@@ -214,15 +214,24 @@ async function main() {
   const tunedCmd = (port, extra = []) => ['java', `-XX:SharedArchiveFile=${tuned.jsa}`, ...tuned.flags, '-cp', tuned.cp,
     'io.procsocket.launcher.Main', `--port=${port}`, '--address=127.0.0.1', '--loglevel=error', ...extra, CAT];
   const plainJar = (port, extra = []) => ['java', '-jar', WAR, `--port=${port}`, '--address=127.0.0.1', '--loglevel=error', ...extra, CAT];
+  // The shipped launcher, its cache trained once beforehand (as the Docker image does at build time).
+  const LAUNCHER = path.join(__dirname, '..', 'bin', 'procsocket');
+  process.env.PROCSOCKET_CACHE_DIR = path.join(OUT, 'launcher-cache');
+  process.env.PROCSOCKET_WAR = WAR;
+  fs.rmSync(process.env.PROCSOCKET_CACHE_DIR, { recursive: true, force: true });
+  execFileSync(LAUNCHER, ['--version'], { stdio: 'ignore' });
+  const launcherCmd = (port, extra = []) => [LAUNCHER, `--port=${port}`, '--address=127.0.0.1', '--loglevel=error', ...extra, CAT];
   const TRIALS = 5;
   result.ready = {
     'procsocket java -jar (defaults)': await timed('ready', (p) => plainJar(p), TRIALS),
     'procsocket java -jar (bench JVM flags)': await timed('ready', (p) => procsocketCmd(p, []), TRIALS),
+    'procsocket bin/procsocket (CDS archive)': await timed('ready', (p) => launcherCmd(p), TRIALS),
     'procsocket AppCDS+C1+SerialGC': await timed('ready', (p) => tunedCmd(p), TRIALS),
     'websocketd': await timed('ready', (p) => websocketdCmd(p, []), TRIALS),
   };
   result.reject = {
     'procsocket java -jar (defaults)': await timed('reject', (p) => plainJar(p, ['--no-such-flag']), TRIALS),
+    'procsocket bin/procsocket (CDS archive)': await timed('reject', (p) => launcherCmd(p, ['--no-such-flag']), TRIALS),
     'procsocket AppCDS+C1+SerialGC': await timed('reject', (p) => tunedCmd(p, ['--no-such-flag']), TRIALS),
     'websocketd': await timed('reject', (p) => websocketdCmd(p, ['--no-such-flag']), TRIALS),
   };

@@ -45,6 +45,19 @@ public final class WireFrames {
         throw new IllegalArgumentException("not an output message: " + message.getClass().getName());
     }
 
+    /** Frames written back to back, as one buffer for one write. */
+    public static ByteBuffer join(java.util.List<byte[]> frames) {
+        int total = 0;
+        for (byte[] f : frames) {
+            total += f.length;
+        }
+        ByteBuffer all = ByteBuffer.allocate(total);
+        for (byte[] f : frames) {
+            all.put(f);
+        }
+        return all.flip();
+    }
+
     static byte[] frame(int opcode, ByteBuffer payload) {
         int n = payload.remaining();
         int header = n <= 125 ? 2 : n <= 0xFFFF ? 4 : 10;

@@ -1,5 +1,6 @@
 package io.procsocket.endpoint;
 
+import io.procsocket.codec.WireFrames;
 import io.procsocket.gateway.FrameWriter;
 import io.procsocket.ops.RouteMetrics;
 import io.procsocket.shared.Frame;
@@ -139,19 +140,11 @@ final class FrameQueue {
     private boolean send(List<Frame> batch, Consumer<Throwable> done) {
         try {
             if (writer != null) {
-                int total = 0;
                 List<byte[]> wires = new ArrayList<>(batch.size());
                 for (Frame f : batch) {
-                    byte[] w = f.wire();
-                    wires.add(w);
-                    total += w.length;
+                    wires.add(f.wire());
                 }
-                ByteBuffer all = ByteBuffer.allocate(total);
-                for (byte[] w : wires) {
-                    all.put(w);
-                }
-                all.flip();
-                writer.write(all, done);
+                writer.write(WireFrames.join(wires), done);
             } else {
                 remote.sendObject(batch.get(0).message(), (SendResult r) -> done.accept(r.isOK() ? null : r.getException()));
             }

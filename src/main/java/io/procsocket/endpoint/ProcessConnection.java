@@ -86,7 +86,7 @@ final class ProcessConnection implements ClientSession {
             clientOpen.set(false);
             clientGone();
         }, metrics).attach();
-        sends = new SendQueue(session.getAsyncRemote(), this::sendFailed, metrics);
+        sends = new SendQueue(session.getAsyncRemote(), pending.frames(), this::sendFailed, metrics);
         try {
             stdinProbe = StdinProbe.start(gateway.timer(), session, log, child::stdinBlockedNanos, clientOpen::get,
                     this::clientGone);

@@ -77,7 +77,7 @@ final class ProtocolConnection implements ClientSession {
     public void start() {
         log.access("session", "CONNECT");
         ClientInput.limit(session, config);
-        sends = new SendQueue(session.getAsyncRemote(), this::sendFailed, metrics);
+        sends = new SendQueue(session.getAsyncRemote(), pending.frames(), this::sendFailed, metrics);
         new ProtocolInput(session, config, log, this::heard, this::request, () -> clientClosed(null), metrics).attach();
         try {
             if (config.pingMs() > 0) {

@@ -1,9 +1,15 @@
 package io.procsocket.endpoint;
 
+import io.procsocket.codec.WireFrames;
+import io.procsocket.gateway.FrameWriter;
 import io.procsocket.ops.RouteMetrics;
+import jakarta.websocket.EncodeException;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -12,15 +18,25 @@ import java.util.function.Consumer;
  * thread that read them never waits for a client. Containers refuse (Tomcat) or interleave badly a second send
  * before the first completes, and stdout and stderr (--passstderr) both send, hence the queue.
  *
+ * With the front door's {@link FrameWriter} (standalone) the messages queued together go out framed by us in one
+ * write: the lines of one read of stdout cost one socket write instead of one Tyrus send each, and skip Tyrus's
+ * per-message encoder lookup and its byte-at-a-time UTF-8 encoder. A batch ends at the first entry with an
+ * {@code afterward}, so no action waits for messages queued after it.
+ *
  * It is bounded by its producers, not by a limit: each pipe is re-armed only by the {@code afterward}
  * of the last message of what it read, so at most one read per pipe is ever queued.
  */
 final class SendQueue {
     private record Entry(Object message, Runnable afterward) { }
 
+    /** At most this many entries in one write (what one read of each pipe produces is far less, usually). */
+    static final int MAX_BATCH = 1024;
+
     private static final System.Logger LOG = System.getLogger(SendQueue.class.getName());
 
     private final RemoteEndpoint.Async remote;
+    /** The front door's writer, or null: each message is then one JSR 356 send. */
+    private final FrameWriter writer;
     /** Called once, with the cause, when a send fails; later messages are dropped (their afterward still runs). */
     private final Consumer<Throwable> onFailure;
     private final RouteMetrics metrics;
@@ -28,9 +44,10 @@ final class SendQueue {
     private boolean draining;
     private volatile boolean failed;
 
-    SendQueue(RemoteEndpoint.Async remote, Consumer<Throwable> onFailure, RouteMetrics metrics) {
+    SendQueue(RemoteEndpoint.Async remote, FrameWriter writer, Consumer<Throwable> onFailure, RouteMetrics metrics) {
         this.metrics = metrics;
         this.remote = remote;
+        this.writer = writer;
         this.onFailure = onFailure;
     }
 
@@ -59,7 +76,66 @@ final class SendQueue {
             }
             draining = true;
         }
-        drain();
+        if (writer != null) {
+            drainFrames();
+        } else {
+            drain();
+        }
+    }
+
+    /** As {@link #drain}, for the frame writer: everything queued up to an action goes out in one write. */
+    private void drainFrames() {
+        while (true) {
+            List<Entry> batch = new ArrayList<>();
+            synchronized (queue) {
+                Entry e;
+                while (batch.size() < MAX_BATCH && (e = queue.poll()) != null) {
+                    batch.add(e);
+                    if (e.afterward != null) {
+                        break;
+                    }
+                }
+                if (batch.isEmpty()) {
+                    draining = false;
+                    return;
+                }
+            }
+            ByteBuffer frames = failed ? null : frames(batch);
+            if (frames == null) {
+                batch.forEach(SendQueue::done);
+                continue;
+            }
+            // Whichever of this loop and the write's completion gets here second carries on draining.
+            AtomicBoolean handOff = new AtomicBoolean();
+            writer.write(frames, cause -> {
+                if (cause != null) {
+                    fail(cause);
+                }
+                batch.forEach(SendQueue::done);
+                if (!handOff.compareAndSet(false, true)) {
+                    drainFrames();
+                }
+            });
+            if (handOff.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    /** The batch's messages as one buffer of frames; null if it has none (or one could not be encoded). */
+    private ByteBuffer frames(List<Entry> batch) {
+        List<byte[]> wires = new ArrayList<>(batch.size());
+        try {
+            for (Entry e : batch) {
+                if (e.message != null) {
+                    wires.add(WireFrames.of(e.message));
+                }
+            }
+        } catch (EncodeException | RuntimeException ex) {
+            fail(ex);
+            return null;
+        }
+        return wires.isEmpty() ? null : WireFrames.join(wires);
     }
 
     /**
