@@ -7,7 +7,6 @@ import io.procsocket.shared.Frame;
 import jakarta.websocket.EncodeException;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
