@@ -105,24 +105,38 @@ final class ClientFrameGuardFilter extends BaseFilter {
      * at each read, and unmasks a byte at a time (see {@link ClientFrameUnmasker}). Here a partial frame waits as
      * Grizzly's remainder (a composite of the reads, nothing copied) and reaches Tyrus in one piece, copied once
      * and unmasked eight bytes at a step. Nothing is kept that Tyrus would not have kept: frames over the message
-     * limit were refused above from their header; one over {@link #MAX_HELD} goes on to Tyrus as it comes, masked,
-     * as do the frames that came with the handshake (Tyrus must see the handshake at once).
+     * limit were refused above from their header; one over {@link #MAX_HELD} goes on to Tyrus as it comes, masked.
      */
     private NextAction wholeFramesOnly(FilterChainContext ctx, HttpContent content, Guarded state, boolean handshake) {
         ClientFrames frames = state.frames;
         Buffer buffer = content.getContent();
         boolean aligned = !state.streaming;
-        if (handshake || (frames.inFrame() && frames.declaredLength() > MAX_HELD)) {
+        HttpHeader header = content.getHttpHeader();
+        if (handshake) {
+            if (!buffer.hasRemaining()) {
+                return ctx.getInvokeAction();
+            }
+            // Frames that share a read with the handshake: Tyrus loses them (it answered such a client with 1002
+            // "RSV bit(s) incorrectly set", measured before this filter existed). It gets the handshake alone;
+            // the bytes come straight back here as the next message (an unparsed chunk: no new read needed).
+            frames.reset();
+            ctx.setMessage(HttpContent.builder(header).content(Buffers.EMPTY_BUFFER).build());
+            return ctx.getInvokeAction(HttpContent.builder(header).content(buffer).build());
+        }
+        if (frames.inFrame() && frames.declaredLength() > MAX_HELD) {
             state.streaming = frames.inFrame();
+            return ctx.getInvokeAction();
+        }
+        int end = frames.lastFrameEnd();
+        if (!aligned && frames.inFrame() && end < 0) {
+            // Still inside the frame that is going on as it comes: its start is already Tyrus's, nothing to hold.
             return ctx.getInvokeAction();
         }
         state.streaming = false;
         if (!frames.inFrame()) {
             return pass(ctx, content, buffer, aligned);
         }
-        int end = frames.lastFrameEnd();
         frames.rewindToFrameStart();
-        HttpHeader header = content.getHttpHeader();
         if (end < 0) {
             // No frame ended in this read: all of it is the start of one (the reads before it are held with it).
             return ctx.getStopAction(HttpContent.builder(header).content(buffer).build());
@@ -197,7 +211,7 @@ final class ClientFrameGuardFilter extends BaseFilter {
         final ClientFrames frames = new ClientFrames(maxMessage);
         final GatewayLog log;
         volatile boolean failed;
-        /** A frame too large to hold (or begun with the handshake) is going on to Tyrus as it comes, masked. */
+        /** A frame too large to hold is going on to Tyrus as it comes, masked. */
         boolean streaming;
         /** Written by the reading thread, read by the timer: whether a message is under way. */
         volatile boolean midMessage;

@@ -68,6 +68,16 @@ final class ClientFrames {
         return lastFrameEnd;
     }
 
+    /** Back to the state before the first byte, for a caller that will present the whole stream again. */
+    void reset() {
+        rewindToFrameStart();
+        messageBytes = 0;
+        fragmented = false;
+        messageBytesAtFrame = 0;
+        fragmentedAtFrame = false;
+        lastFrameEnd = -1;
+    }
+
     /**
      * Forgets the frame under way, for a caller that keeps its bytes and will present them again, followed by
      * more: parsing starts over at that frame's first byte, with the message as it stood before it.
@@ -139,6 +149,7 @@ final class ClientFrames {
 
     private void frameEnded(int at) {
         phase = FIRST;
+        declared = -1;
         lastFrameEnd = at;
         messageBytesAtFrame = messageBytes;
         fragmentedAtFrame = fragmented;

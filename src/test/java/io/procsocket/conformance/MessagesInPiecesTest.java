@@ -92,6 +92,60 @@ class MessagesInPiecesTest {
         }
     }
 
+    /**
+     * A client that sends its first frame in the same write as its handshake (whole, or its first 20 bytes with the
+     * rest in two more writes): Tyrus 2.2.2 alone closed such a client with 1002; the frame must come back.
+     */
+    @Test
+    void aFrameSentInTheHandshakesOwnWriteEchoesWholeOrInPieces() throws Exception {
+        byte[] frame = RawWebSocket.frame(true, 0, RawWebSocket.TEXT, utf8("x".repeat(100)), true);
+        try (TesterServer server = TesterServer.start("--echoendpoint", "cat")) {
+            for (int split : new int[] {frame.length, 20}) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+                    socket.setTcpNoDelay(true);
+                    socket.setSoTimeout((int) WAIT.toMillis());
+                    String handshake = "GET /.procsocket/echo HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
+                            + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                    java.io.OutputStream out = socket.getOutputStream();
+                    java.io.InputStream in = socket.getInputStream();
+                    out.write(concat(utf8(handshake), java.util.Arrays.copyOfRange(frame, 0, split)));
+                    out.flush();
+                    String head = readHead(in);
+                    assertEquals("HTTP/1.1 101", head.substring(0, 12), head);
+                    if (split < frame.length) {
+                        out.write(java.util.Arrays.copyOfRange(frame, split, 60));
+                        out.flush();
+                        out.write(java.util.Arrays.copyOfRange(frame, 60, frame.length));
+                        out.flush();
+                    }
+                    byte[] echo = in.readNBytes(2 + 100);
+                    assertEquals(0x81, echo[0] & 0xFF, "a text frame, split at " + split);
+                    assertEquals(100, echo[1]);
+                    assertEquals("x".repeat(100), new String(echo, 2, 100, StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
+
+    private static String readHead(java.io.InputStream in) throws java.io.IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed in the response head: " + head);
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     /** Text with one-, two- and three-byte UTF-8 characters, and no newline (one line for the gateway). */
     private static String text(Random random, int chars) {
         String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 éüß€漢字";
