@@ -145,7 +145,8 @@ async function rtt(url, conns, bytes, seconds, warmup, kind) {
   sockets.forEach(ws => ws.terminate());
   lat.sort((a, b) => a - b);
   const result = { mode: 'rtt', conns, bytes, kind, rps: count / (wall / 1000),
-    p50_ms: percentile(lat, 0.5), p99_ms: percentile(lat, 0.99), loadgen_cpu: share };
+    p50_ms: percentile(lat, 0.5), p99_ms: percentile(lat, 0.99), max_ms: lat.length ? lat[lat.length - 1] : null,
+    loadgen_cpu: share };
   if (unexpectedFirst) Object.assign(result, { unexpected, unexpected_first: unexpectedFirst });
   return result;
 }
