@@ -272,10 +272,13 @@ class ProtocolSessionTest {
              EventSocket typed = TesterProtocol.connect(server.ws("/"));
              EventSocket plain = EventSocket.connect(server.ws("/"))) {
             assertEquals("start", next(typed).get("type"));
-            typed.send(TesterProtocol.stdin("one\n"));
+            // The plain client speaks first: the server reads its message only after its open has joined it to
+            // the audience (its client-side connect returns on the 101, which can be before that), so no line
+            // can go out before both are there to get it.
+            plain.send("one");
             assertEquals(Map.of("type", "stdout", "seq", 1L, "data", "one"), next(typed));
             assertEquals("one", plain.nextText());
-            plain.send("two");
+            typed.send(TesterProtocol.stdin("two\n"));
             assertEquals(Map.of("type", "stdout", "seq", 2L, "data", "two"), next(typed));
             assertEquals("two", plain.nextText());
             for (String refused : List.of(TesterProtocol.eof(), TesterProtocol.signal("INT"), TesterProtocol.resume("t", 0))) {
