@@ -47,25 +47,11 @@ public final class JsonFormatter extends Formatter {
 
     @Override
     public String format(LogRecord record) {
-        String category;
-        GatewayLog.Fields fields = null;
-        String logger = null;
-        String message;
-        Object[] params = record.getParameters();
-        if (GatewayLog.LOGGER_NAME.equals(record.getLoggerName()) && params != null && params.length == 2) {
-            category = String.valueOf(params[0]);
-            if (params[1] instanceof GatewayLog.Fields f) {
-                fields = f;
-            }
-            message = record.getMessage();
-        } else {
-            logger = record.getLoggerName() == null ? "jvm" : record.getLoggerName();
-            category = logger.substring(logger.lastIndexOf('.') + 1);
-            message = formatMessage(record);
-            if (record.getThrown() != null) {
-                message = message + ": " + record.getThrown();
-            }
-        }
+        RecordParts parts = RecordParts.of(record, this);
+        String category = parts.category();
+        GatewayLog.Fields fields = parts.fields() instanceof GatewayLog.Fields f ? f : null;
+        String logger = parts.logger();
+        String message = parts.message();
         StringWriter out = new StringWriter(128 + (message == null ? 0 : message.length()));
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();

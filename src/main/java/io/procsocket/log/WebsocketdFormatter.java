@@ -28,25 +28,11 @@ public final class WebsocketdFormatter extends Formatter {
 
     @Override
     public String format(LogRecord record) {
-        String category;
-        String assoc;
-        String message;
-        Object[] params = record.getParameters();
-        if (GatewayLog.LOGGER_NAME.equals(record.getLoggerName()) && params != null && params.length == 2) {
-            category = String.valueOf(params[0]);
-            assoc = String.valueOf(params[1]);
-            message = record.getMessage();
-        } else {
-            String name = record.getLoggerName() == null ? "jvm" : record.getLoggerName();
-            category = name.substring(name.lastIndexOf('.') + 1);
-            assoc = "";
-            message = formatMessage(record);
-            if (record.getThrown() != null) {
-                message = message + ": " + record.getThrown();
-            }
-            // A library's message may quote what a client sent (a bad header, a bad frame).
-            message = LogText.text(message);
-        }
+        RecordParts parts = RecordParts.of(record, this);
+        String category = parts.category();
+        String assoc = parts.logger() == null ? String.valueOf(parts.fields()) : "";
+        // A library's message may quote what a client sent (a bad header, a bad frame).
+        String message = parts.logger() == null ? parts.message() : LogText.text(parts.message());
         String level = GatewayLevel.effective(record).getName();
         return String.format(Locale.ROOT, "%s | %-6s | %-10s | %s | %s%n",
                 RFC1123Z.format(Instant.ofEpochMilli(record.getMillis()).atZone(zone)),
