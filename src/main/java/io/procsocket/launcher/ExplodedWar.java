@@ -3,7 +3,6 @@ package io.procsocket.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +97,7 @@ final class ExplodedWar {
         try {
             explode(Path.of(System.getProperty("java.class.path")), Path.of(dir));
             return 0;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             err.println("procsocket: cannot explode the WAR into " + dir + ": " + e.getMessage());
             return 1;
         }

@@ -53,9 +53,9 @@ final class ClientFrameUnmasker {
         for (; i + 8 <= n; i += 8) {
             LONGS.set(a, dst + i, (long) LONGS.get(a, src + i) ^ key8);
         }
-        byte[] key = {k0, k1, k2, k3};
+        // The last 0-7 bytes: key byte i & 3 is the low byte of key8 shifted by 8 * (i & 3); nothing allocated.
         for (; i < n; i++) {
-            a[dst + i] = (byte) (a[src + i] ^ key[i & 3]);
+            a[dst + i] = (byte) (a[src + i] ^ (key8 >>> ((i & 3) << 3)));
         }
     }
 }
