@@ -123,19 +123,14 @@ async function timed(mode, cmdFor, trials) {
   return { median_ms: median(xs), all_ms: xs };
 }
 
-// Startup-tuned Procsocket: the WAR's classes exploded onto a plain class path so that AppCDS can
-// archive them (the Boot loader's nested jars cannot be archived), C1 only and Serial GC.
+// Startup-tuned Procsocket: the WAR's classes on a plain class path, laid out by the WAR itself as bin/procsocket
+// lays them out (AppCDS archives neither the Boot loader's nested jars nor directories), with C1 only and Serial GC.
 function prepareTunedStartup() {
   const dir = path.join(OUT, 'exploded');
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  execFileSync('unzip', ['-q', WAR, 'WEB-INF/*', '-d', dir]);
-  execFileSync('jar', ['cf', path.join(dir, 'app.jar'), '-C', path.join(dir, 'WEB-INF', 'classes'), '.']);
-  const jars = ['lib', 'lib-provided'].flatMap(d => {
-    const p = path.join(dir, 'WEB-INF', d);
-    return fs.existsSync(p) ? fs.readdirSync(p).filter(f => f.endsWith('.jar')).map(f => path.join(p, f)) : [];
-  });
-  const cp = [path.join(dir, 'app.jar'), ...jars].join(':');
+  execFileSync('java', [`-Dprocsocket.explodeTo=${dir}`, '-jar', WAR]);
+  const cp = fs.readFileSync(path.join(dir, 'classpath'), 'utf8').trim().split('\n')
+    .map(entry => path.join(dir, entry)).join(':');
   const jsa = path.join(dir, 'procsocket.jsa');
   const flags = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xshare:auto'];
   return { cp, jsa, flags };

@@ -13,7 +13,6 @@ command -v websocketd >/dev/null || need+=(websocketd)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 command -v gnuplot >/dev/null || need+=(gnuplot-nox)
-command -v unzip >/dev/null || need+=(unzip)
 command -v setsid >/dev/null || need+=(util-linux)
 command -v mvn >/dev/null || need+=(maven)
 if ((${#need[@]})); then
