@@ -93,6 +93,51 @@ class MessagesInPiecesTest {
     }
 
     /**
+     * Clients that each leave a large frame half sent, then vanish: the server keeps what they sent only while they
+     * are there (bounded by --maxframesize each), serves others meanwhile, and holds none of it once they are gone.
+     */
+    @Test
+    void halfSentLargeFramesAreHeldOnlyWhileTheirClientsAreThere() throws Exception {
+        int declared = 8 << 20;
+        int sent = 4 << 20;
+        byte[] head = {(byte) 0x82, (byte) (0x80 | 127), 0, 0, 0, 0, (byte) (declared >>> 24), (byte) (declared >>> 16),
+                (byte) (declared >>> 8), (byte) declared, 1, 2, 3, 4};
+        byte[] body = new byte[sent];
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        try (TesterServer server = TesterServer.start("--echoendpoint", "--maxframesize=" + (16 << 20), "cat")) {
+            long before = usedAfterGc(memory);
+            java.util.List<RawWebSocket> halfSent = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    RawWebSocket ws = RawWebSocket.open(server.port(), "/.procsocket/echo", WAIT);
+                    halfSent.add(ws);
+                    ws.sendRaw(head);
+                    ws.sendRaw(body);
+                }
+                // What they sent is in the server's heap (which is what makes the check below able to fail).
+                io.procsocket.gateway.Bounded.await("the half-sent frames to be read", WAIT,
+                        () -> usedAfterGc(memory) > before + (64L << 20));
+                try (RawWebSocket other = RawWebSocket.open(server.port(), "/.procsocket/echo", WAIT)) {
+                    other.sendText("still served");
+                    assertEquals("still served", other.readFrame().text());
+                }
+            } finally {
+                for (RawWebSocket ws : halfSent) {
+                    ws.abort();
+                }
+            }
+            // 20 × 4 MiB were held; once their clients are gone all of it must be collectable.
+            io.procsocket.gateway.Bounded.await("the half-sent frames to be freed", WAIT,
+                    () -> usedAfterGc(memory) < before + (32L << 20));
+        }
+    }
+
+    private static long usedAfterGc(java.lang.management.MemoryMXBean memory) {
+        System.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    /**
      * A client that sends its first frame in the same write as its handshake (whole, or its first 20 bytes with the
      * rest in two more writes): Tyrus 2.2.2 alone closed such a client with 1002; the frame must come back.
      */
